@@ -1,0 +1,26 @@
+"""The claims app's nouns: articles and the claims extracted from them, the people and outlets named in them,
+the source registry, and the proposals that connect a claim to possible evidence."""
+
+from claims.models.articles import Article, WorkStatus
+from claims.models.claims import Claim, ClaimRole, ClaimState, Verdict
+from claims.models.proposals import Proposal, ProposalMethod, ProposalStatus
+from claims.models.registry import Document, Reliability, Source, SourceKind
+from claims.models.speakers import Speaker, SpeakerKind
+
+__all__ = [
+    "Article",
+    "Claim",
+    "ClaimRole",
+    "ClaimState",
+    "Document",
+    "Proposal",
+    "ProposalMethod",
+    "ProposalStatus",
+    "Reliability",
+    "Source",
+    "SourceKind",
+    "Speaker",
+    "SpeakerKind",
+    "Verdict",
+    "WorkStatus",
+]

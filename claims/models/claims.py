@@ -1,0 +1,123 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from claims.models.articles import WorkStatus
+
+
+class ClaimState(models.TextChoices):
+    """Where a claim stands in review. Only the review workflow's one service writes this field."""
+
+    UNVERIFIED = "unverified", _("Unverified")
+    IN_REVIEW = "in_review", _("In review")
+    VERDICT_PROPOSED = "verdict_proposed", _("Verdict proposed")
+    APPROVED = "approved", _("Approved")
+
+
+class Verdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")
+    FALSE = "false", _("False")
+    MISLEADING = "misleading", _("Misleading")
+    UNVERIFIABLE = "unverifiable", _("Unverifiable")
+
+
+class ClaimRole(models.TextChoices):
+    HEADLINE = "headline", _("Headline")
+    BODY = "body", _("Body")
+
+
+class ClaimQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        return self.filter(state__in=[ClaimState.UNVERIFIED, ClaimState.IN_REVIEW])
+
+    def awaiting_approval(self):
+        return self.filter(state=ClaimState.VERDICT_PROPOSED)
+
+    def approved(self):
+        return self.filter(state=ClaimState.APPROVED)
+
+
+class Claim(models.Model):
+    """A sentence of an article that may need checking, with what the extractor found out about it."""
+
+    article = models.ForeignKey(
+        "claims.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="claims"
+    )
+    text = models.TextField(_("text"))
+    # Character offsets into article.text: article.text[start:end] == text, always.
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=ClaimRole.choices, default=ClaimRole.BODY)
+
+    checkworthiness = models.FloatField(_("check-worthiness"), null=True, blank=True)
+    # Why the score is what it is, as short phrases a reviewer can read ("reported speech", "number").
+    checkworthiness_reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    speaker = models.ForeignKey(
+        "claims.Speaker", verbose_name=_("speaker"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="claims",
+    )
+    # The outlet the text names as the origin, as written ("Bloomberg"); proposals map it to a registry source.
+    cited_outlet = models.CharField(_("cited outlet"), max_length=300, blank=True)
+    is_direct_quote = models.BooleanField(_("direct quote"), default=False)
+    # Numbers, dates and names found in the sentence: {"numbers": [...], "dates": [...], "names": [...]}.
+    entities = models.JSONField(_("entities"), default=dict, blank=True)
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=ClaimState.choices, default=ClaimState.UNVERIFIED, db_index=True
+    )
+    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, blank=True)
+    verdict_rationale = models.TextField(_("rationale"), blank=True)
+    verdict_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verdict proposed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="assigned_claims",
+    )
+    # Compare-and-set: every state change is `UPDATE ... WHERE version = v` and bumps it, so of two people
+    # acting at once exactly one wins.
+    version = models.PositiveIntegerField(_("version"), default=0)
+
+    proposals_status = models.CharField(
+        _("proposals status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.PENDING
+    )
+    proposals_error = models.TextField(_("proposals error"), blank=True)
+    proposals_started_at = models.DateTimeField(_("proposals started"), null=True, blank=True)
+    proposals_finished_at = models.DateTimeField(_("proposals finished"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["article_id", "start"]
+        constraints = [
+            # Extraction may run again (a retry, a redelivered task): one sentence is one claim.
+            models.UniqueConstraint(fields=["article", "start", "end"], name="claim_unique_span"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(checkworthiness__isnull=True)
+                | models.Q(checkworthiness__gte=0, checkworthiness__lte=1),
+                name="claim_checkworthiness_in_unit_interval",
+            ),
+            # An approved claim always carries its verdict.
+            models.CheckConstraint(
+                condition=~models.Q(state=ClaimState.APPROVED) | ~models.Q(verdict=""),
+                name="claim_approved_has_verdict",
+            ),
+        ]
+        indexes = [
+            # API clients poll "what changed since T?".
+            models.Index(fields=["updated_at"], name="claim_updated_at_idx"),
+            # "My queue": a reviewer's claims by state.
+            models.Index(fields=["assignee", "state"], name="claim_assignee_state_idx"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]

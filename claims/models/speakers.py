@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SpeakerKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class Speaker(models.Model):
+    """Who asserts a claim: a person or an organisation, under every name the texts use for it."""
+
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=SpeakerKind.choices, default=SpeakerKind.PERSON)
+    # Short names and title variants ("Selenskyj", "EU-Kommissionspräsidentin von der Leyen"). Matching happens
+    # in Python over the whole list, which stays small enough (a desk knows thousands, not millions, of people).
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,174 @@
+"""Writes of the claims app. Views, API views, tasks and commands parse their input and call one of these."""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from claims import tasks
+from claims.analysis.documents import InputError, content_hash, decode, parse_plain_text
+from claims.analysis.language import detect_language
+from claims.analysis.sentences import split_sentences
+from claims.models import Article, Claim, ClaimRole, Document, Source, WorkStatus
+from claims.models.articles import InputFormat
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    created: bool
+
+
+@transaction.atomic
+def ingest_article(
+    *,
+    content: str | bytes,
+    actor=None,
+    url: str = "",
+    title: str = "",
+    published_on: datetime.date | None = None,
+    input_format: str = InputFormat.TEXT,
+) -> IngestResult:
+    """Store an article and enqueue its extraction once the article is committed.
+
+    The same content sent twice returns the article stored the first time (`created` is False) and stores
+    nothing new. Input that cannot become an article raises ValidationError on the `content` field.
+    """
+    size = len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "surrogatepass"))
+    if size > settings.ARTICLE_MAX_BYTES:
+        raise ValidationError(
+            {"content": f"The article is {size:,} bytes; the limit is {settings.ARTICLE_MAX_BYTES:,} bytes."}
+        )
+    try:
+        parsed = parse_plain_text(decode(content) if isinstance(content, bytes) else content)
+    except InputError as exc:
+        raise ValidationError({"content": str(exc)}) from None
+
+    article, created = Article.objects.get_or_create(
+        content_hash=content_hash(parsed.text),
+        defaults={
+            "text": parsed.text,
+            "title": (title or parsed.title)[:500],
+            "published_on": published_on or parsed.published_on,
+            "url": url,
+            "input_format": input_format,
+            "ingested_by": actor,
+        },
+    )
+    if created:
+        tasks.extract_article.delay_on_commit(article.pk)
+    return IngestResult(article=article, created=created)
+
+
+def extract_claims(*, article_id: int, takeover: bool = False) -> int | None:
+    """Split an article into sentences and store one claim per sentence; the article's number of claims.
+
+    Returns None when there is nothing to do: the article is gone, done, or another worker is on it. Safe to run
+    twice: a sentence already stored is not stored again. `takeover` lets a redelivered task resume an article
+    whose previous worker died mid-run.
+
+    This is the first slice of extraction: every sentence becomes a claim, with no check-worthiness score,
+    speaker or outlet yet. The analysis that fills those in replaces the body of `_analyse`.
+    """
+    stale_before = timezone.now() - datetime.timedelta(
+        seconds=0 if takeover else settings.EXTRACTION_STALE_AFTER_SECONDS
+    )
+    if not Article.objects.start_extraction(article_id, stale_before=stale_before):
+        return None
+    article = Article.objects.get(pk=article_id)
+    # The analysis runs outside any transaction: it is CPU work and must not hold database locks.
+    try:
+        language, claims = _analyse(article)
+    except Exception as exc:
+        record_extraction_failure(article_id=article_id, error=exc)
+        raise
+    with transaction.atomic():
+        Claim.objects.bulk_create(claims, ignore_conflicts=True)
+        Article.objects.filter(pk=article_id, extraction_status=WorkStatus.RUNNING).update(
+            extraction_status=WorkStatus.DONE, extraction_finished_at=timezone.now(), language=language
+        )
+    logger.info("extracted article=%s sentences=%s", article_id, len(claims))
+    return Claim.objects.filter(article_id=article_id).count()
+
+
+def _analyse(article: Article) -> tuple[str, list[Claim]]:
+    language = article.language or detect_language(article.text)
+    claims = [
+        Claim(
+            article=article,
+            text=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            language=language,
+            role=ClaimRole.HEADLINE if sentence.is_headline else ClaimRole.BODY,
+        )
+        for sentence in split_sentences(article.text, language)
+    ]
+    return language, claims
+
+
+def record_extraction_failure(*, article_id: int, error: BaseException) -> None:
+    """Leave a visible failure on the article so that a person sees it and can retry."""
+    Article.objects.filter(pk=article_id).update(
+        extraction_status=WorkStatus.FAILED,
+        extraction_finished_at=timezone.now(),
+        extraction_error=f"{type(error).__name__}: {error}"[:2000],
+    )
+
+
+@transaction.atomic
+def retry_extraction(*, article_id: int) -> bool:
+    """Queue a failed or stranded extraction again; False if the article is already done."""
+    updated = (
+        Article.objects.filter(pk=article_id)
+        .exclude(extraction_status=WorkStatus.DONE)
+        .update(extraction_status=WorkStatus.PENDING, extraction_error="")
+    )
+    if updated:
+        tasks.extract_article.delay_on_commit(article_id)
+    return bool(updated)
+
+
+@dataclass(frozen=True)
+class RegistryImport:
+    sources: int
+    documents: int
+
+
+SOURCE_FIELDS = ("name", "kind", "domain", "language", "aliases", "reliability", "reliability_note", "active", "notes")
+DOCUMENT_FIELDS = ("url", "title", "text", "language", "published_on")
+
+
+@transaction.atomic
+def import_registry(*, data: dict) -> RegistryImport:
+    """Create or update sources and documents by key, from the registry format (`sources`, `documents`).
+
+    All or nothing: a row that does not fit raises ValidationError naming it, and nothing is stored.
+    """
+    sources = {}
+    for index, row in enumerate(data.get("sources", [])):
+        key = row.get("key")
+        if not key or not row.get("name"):
+            raise ValidationError({"sources": f"Source {index + 1} needs a key and a name."})
+        defaults = {field: row[field] for field in SOURCE_FIELDS if field in row}
+        sources[key], _created = Source.objects.update_or_create(key=key, defaults=defaults)
+    documents = 0
+    for index, row in enumerate(data.get("documents", [])):
+        source = sources.get(row.get("source")) or Source.objects.filter(key=row.get("source")).first()
+        if source is None or not row.get("title") or not row.get("text"):
+            raise ValidationError(
+                {"documents": f"Document {index + 1} needs a known source key, a title and a text."}
+            )
+        defaults = {"source": source, **{field: row[field] for field in DOCUMENT_FIELDS if field in row}}
+        if row.get("key"):
+            Document.objects.update_or_create(key=row["key"], defaults=defaults)
+        else:
+            Document.objects.update_or_create(source=source, url=row.get("url", ""), defaults=defaults)
+        documents += 1
+    return RegistryImport(sources=len(sources), documents=documents)

@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from claims import services
+from claims.forms import IngestForm
+from claims.models import Article, WorkStatus
+
+ARTICLES_PER_PAGE = 25
+
+
+@login_required
+def article_list(request):
+    articles = Article.objects.annotate(claim_count=Count("claims")).select_related("ingested_by")
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "claims/article_list.html", {"page": page})
+
+
+@login_required
+def article_detail(request, pk):
+    article = get_object_or_404(Article.objects.select_related("ingested_by"), pk=pk)
+    claims = article.claims.select_related("speaker").order_by("start")
+    working = article.extraction_status in (WorkStatus.PENDING, WorkStatus.RUNNING)
+    return render(request, "claims/article_detail.html", {"article": article, "claims": claims, "working": working})
+
+
+@permission_required("claims.add_article")
+def article_ingest(request):
+    form = IngestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        field, content = form.content()
+        try:
+            result = services.ingest_article(content=content, url=form.cleaned_data["url"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error(field, exc.message_dict["content"])
+        else:
+            if result.created:
+                messages.success(request, _("Article stored. Claims are being extracted."))
+            else:
+                messages.info(request, _("This article was already stored; here it is."))
+            return redirect("claims:article-detail", pk=result.article.pk)
+    return render(request, "claims/article_ingest.html", {"form": form})
+
+
+@require_POST
+@permission_required("claims.change_article")
+def article_retry_extraction(request, pk):
+    article = get_object_or_404(Article, pk=pk)
+    if services.retry_extraction(article_id=article.pk):
+        messages.success(request, _("Extraction queued again."))
+    else:
+        messages.info(request, _("Extraction is already done."))
+    return redirect("claims:article-detail", pk=pk)
