@@ -29,7 +29,8 @@ def article_detail(request, pk):
     return render(request, "claims/article_detail.html", {"article": article, "claims": claims, "working": working})
 
 
-@permission_required("claims.add_article")
+@login_required
+@permission_required("claims.add_article", raise_exception=True)
 def article_ingest(request):
     form = IngestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +49,8 @@ def article_ingest(request):
 
 
 @require_POST
-@permission_required("claims.change_article")
+@login_required
+@permission_required("claims.change_article", raise_exception=True)
 def article_retry_extraction(request, pk):
     article = get_object_or_404(Article, pk=pk)
     if services.retry_extraction(article_id=article.pk):

@@ -1,0 +1,134 @@
+"""The claims app's services: ingestion, extraction and the registry import."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from claims import services
+from claims.models import Article, Claim, ClaimRole, Document, Source, WorkStatus
+from tests.conftest import SAMPLE_ARTICLE, SAMPLE_GOLD, SAMPLE_REGISTRY
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def ingest_sample(django_capture_on_commit_callbacks, **kwargs):
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.ingest_article(content=SAMPLE_ARTICLE.read_bytes(), **kwargs)
+
+
+def test_ingest_stores_the_article_and_extraction_fills_in_the_claims(django_capture_on_commit_callbacks, alice):
+    result = ingest_sample(django_capture_on_commit_callbacks, actor=alice, url="https://example.org/a")
+    article = Article.objects.get()
+    assert result.created and result.article == article
+    assert article.title == "USA und Russland wohl einig über Sicherheitsgarantien"
+    assert str(article.published_on) == "2025-08-15"
+    assert article.ingested_by == alice and article.url == "https://example.org/a"
+    assert article.extraction_status == WorkStatus.DONE and article.extraction_attempts == 1
+    assert article.language == "de"
+    assert article.claims.count() == 14
+
+
+def test_every_claim_of_the_sample_slices_back_to_its_gold_sentence(django_capture_on_commit_callbacks):
+    article = ingest_sample(django_capture_on_commit_callbacks).article
+    gold = [json.loads(line) for line in SAMPLE_GOLD.read_text("utf-8").splitlines()]
+    claims = list(article.claims.order_by("start"))
+    assert [article.text[c.start : c.end] for c in claims] == [c.text for c in claims] == [g["text"] for g in gold]
+    assert [c.role for c in claims] == [g["role"] for g in gold]
+
+
+def test_extraction_is_enqueued_only_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.ingest_article(content=b"Headline\n\nOne sentence here.")
+    assert len(callbacks) == 1
+    assert Article.objects.get().extraction_status == WorkStatus.PENDING
+    assert not Claim.objects.exists()
+
+
+def test_the_same_article_twice_returns_the_stored_one_and_stores_nothing_new(django_capture_on_commit_callbacks):
+    first = ingest_sample(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        # The same content with Windows line ends and a byte-order mark is the same article.
+        again = services.ingest_article(content=b"\xef\xbb\xbf" + SAMPLE_ARTICLE.read_bytes().replace(b"\n", b"\r\n"))
+    assert not again.created and again.article == first.article
+    assert callbacks == []
+    assert Article.objects.count() == 1 and Claim.objects.count() == 14
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        ("  \n ", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("Gr\xfc\xdfe".encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_input_that_is_not_an_article_is_refused_and_nothing_is_stored(content, message):
+    make_article()
+    with pytest.raises(ValidationError) as error:
+        services.ingest_article(content=content)
+    assert message in error.value.message_dict["content"][0]
+    assert Article.objects.count() == 1
+
+
+def test_an_oversized_article_is_refused_with_the_limit_named(settings):
+    settings.ARTICLE_MAX_BYTES = 1000
+    with pytest.raises(ValidationError, match="limit is 1,000 bytes"):
+        services.ingest_article(content="Ein Satz. " * 101)
+    assert not Article.objects.exists()
+
+
+def test_extraction_run_twice_stores_each_sentence_once(django_capture_on_commit_callbacks):
+    article = ingest_sample(django_capture_on_commit_callbacks).article
+    # A redelivered task after a worker died takes the article over and must not duplicate anything.
+    assert services.extract_claims(article_id=article.pk, takeover=True) is None  # already done
+    Article.objects.filter(pk=article.pk).update(extraction_status=WorkStatus.RUNNING)
+    assert services.extract_claims(article_id=article.pk, takeover=True) == 14
+    assert Claim.objects.filter(article=article).count() == 14
+
+
+def test_an_article_another_worker_is_extracting_is_left_alone():
+    article = make_article()
+    assert Article.objects.start_extraction(article.pk, stale_before=article.ingested_at)
+    assert services.extract_claims(article_id=article.pk) is None
+    article.refresh_from_db()
+    assert article.extraction_status == WorkStatus.RUNNING and article.extraction_attempts == 1
+    assert not article.claims.exists()
+
+
+def test_extraction_of_a_deleted_article_returns_quietly():
+    assert services.extract_claims(article_id=987654) is None
+
+
+def test_a_failed_extraction_is_visible_and_can_be_retried(django_capture_on_commit_callbacks):
+    article = make_article()
+    services.record_extraction_failure(article_id=article.pk, error=RuntimeError("tokenizer crashed"))
+    article.refresh_from_db()
+    assert article.extraction_status == WorkStatus.FAILED
+    assert article.extraction_error == "RuntimeError: tokenizer crashed"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retry_extraction(article_id=article.pk)
+    article.refresh_from_db()
+    assert article.extraction_status == WorkStatus.DONE and article.extraction_error == ""
+    assert [c.role for c in article.claims.order_by("start")] == [ClaimRole.HEADLINE, ClaimRole.BODY]
+    assert not services.retry_extraction(article_id=article.pk)
+
+
+def test_the_sample_registry_imports_as_is_and_again_without_duplicates():
+    data = json.loads(SAMPLE_REGISTRY.read_text("utf-8"))
+    first = services.import_registry(data=data)
+    second = services.import_registry(data=data)
+    assert first == second
+    assert Source.objects.count() == len(data["sources"]) == first.sources
+    assert Document.objects.count() == len(data["documents"]) == first.documents
+    bloomberg = Source.objects.get(key="bloomberg")
+    assert "Bloomberg" in bloomberg.aliases and bloomberg.reliability
+
+
+def test_a_registry_with_a_bad_row_stores_nothing():
+    data = {"sources": [{"key": "ok", "name": "OK"}], "documents": [{"source": "missing", "title": "T", "text": "x"}]}
+    with pytest.raises(ValidationError, match="Document 1"):
+        services.import_registry(data=data)
+    assert not Source.objects.exists()
