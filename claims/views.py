@@ -16,7 +16,7 @@ ARTICLES_PER_PAGE = 25
 
 @login_required
 def article_list(request):
-    articles = Article.objects.annotate(claim_count=Count("claims")).select_related("ingested_by")
+    articles = Article.objects.annotate(claim_count=Count("claims")).order_by("-ingested_at", "-pk")
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "claims/article_list.html", {"page": page})
 

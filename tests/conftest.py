@@ -1,5 +1,8 @@
 """Named users, one per role, and the settings every test runs under.
 
+Tests that commit (`transaction=True`) also pass `serialized_rollback=True`: the roles are rows written by a data
+migration, and without it the flush after such a test would leave the tests after it without roles.
+
 alice is a reviewer, erin an editor, adam an admin, cms an API client and oscar an outsider with no role.
 """
 
@@ -16,6 +19,16 @@ SAMPLES = SHARED / "samples"
 SAMPLE_ARTICLE = SAMPLES / "de_sicherheitsgarantien_2025-08-15.txt"
 SAMPLE_GOLD = SAMPLES / "de_sicherheitsgarantien_2025-08-15.gold.jsonl"
 SAMPLE_REGISTRY = SAMPLES / "registry.json"
+
+
+@pytest.fixture(autouse=True)
+def static_files_without_manifest(settings):
+    """Production serves hashed static files from `collectstatic`'s manifest; tests render pages without
+    running it first. tests/test_static_files.py checks the manifest storage itself."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)

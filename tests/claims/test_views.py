@@ -1,0 +1,118 @@
+"""The web form, the article pages and the admin's ingest view."""
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Article, WorkStatus
+from tests.conftest import SAMPLE_ARTICLE
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(reverse("claims:article-ingest"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_user_without_a_role_may_not_ingest(client, oscar):
+    client.force_login(oscar)
+    assert client.post(reverse("claims:article-ingest"), {"text": "Ein Satz."}).status_code == 403
+    assert not Article.objects.exists()
+
+
+def test_a_reviewer_pastes_an_article_and_sees_its_claims(client, alice, django_capture_on_commit_callbacks):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("claims:article-ingest"), {"text": SAMPLE_ARTICLE.read_text("utf-8")})
+    article = Article.objects.get()
+    assert response.status_code == 302 and response.url == reverse("claims:article-detail", args=[article.pk])
+    assert article.ingested_by == alice
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert page.context["claims"].count() == 14
+    assert "Wolodymyr Selenskyj" in page.content.decode()
+
+
+def test_an_uploaded_file_is_ingested_like_pasted_text(client, alice, django_capture_on_commit_callbacks):
+    client.force_login(alice)
+    with SAMPLE_ARTICLE.open("rb") as upload, django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("claims:article-ingest"), {"file": upload})
+    assert Article.objects.get().claims.count() == 14
+
+
+def test_a_binary_upload_gets_a_form_error_and_nothing_is_stored(client, alice, tmp_path):
+    client.force_login(alice)
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+    with path.open("rb") as upload:
+        response = client.post(reverse("claims:article-ingest"), {"file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["The input looks like a binary file, not text."]
+    assert not Article.objects.exists()
+
+
+def test_an_empty_form_asks_for_text_or_a_file(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("claims:article-ingest"), {"text": "   "})
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert not Article.objects.exists()
+
+
+def test_the_article_list_is_paginated(client, alice):
+    for _ in range(27):
+        make_article()
+    client.force_login(alice)
+    first, second = client.get(reverse("claims:article-list")), client.get(reverse("claims:article-list") + "?page=2")
+    assert len(first.context["page"]) == 25 and len(second.context["page"]) == 2
+
+
+def test_an_article_still_being_extracted_refreshes_itself(client, alice):
+    article = make_article()
+    client.force_login(alice)
+    assert 'http-equiv="refresh"' in client.get(reverse("claims:article-detail", args=[article.pk])).content.decode()
+
+
+def test_article_text_is_shown_as_text_not_html(client, alice, django_capture_on_commit_callbacks):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("claims:article-ingest"), {"text": "Titel <script>alert(1)</script>\n\nEin Satz."})
+    page = client.get(reverse("claims:article-detail", args=[Article.objects.get().pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_an_editor_retries_a_failed_extraction(client, erin, alice, django_capture_on_commit_callbacks):
+    article = make_article(extraction_status=WorkStatus.FAILED, extraction_error="boom")
+    client.force_login(alice)
+    assert client.post(reverse("claims:article-retry", args=[article.pk])).status_code == 403
+    client.force_login(erin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("claims:article-retry", args=[article.pk]))
+    article.refresh_from_db()
+    assert article.extraction_status == WorkStatus.DONE and article.claims.count() == 2
+
+
+def test_the_admin_add_article_page_is_the_ingest_form(client, adam, django_capture_on_commit_callbacks):
+    client.force_login(adam)
+    assert client.get(reverse("admin:claims_article_add")).url == reverse("admin:claims_article_ingest")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:claims_article_ingest"), {"text": SAMPLE_ARTICLE.read_text("utf-8")})
+    article = Article.objects.get()
+    assert response.url == reverse("admin:claims_article_change", args=[article.pk])
+    assert article.claims.count() == 14 and article.ingested_by == adam
+
+
+@pytest.mark.parametrize(
+    "name", ["article", "claim", "speaker", "source", "document", "proposal"]
+)
+def test_every_claims_model_has_a_working_admin_list(client, adam, name):
+    make_article()
+    client.force_login(adam)
+    assert client.get(reverse(f"admin:claims_{name}_changelist") + "?q=x").status_code == 200
+
+
+def test_the_page_is_available_in_german(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("claims:article-list"), headers={"accept-language": "de"})
+    assert page.context["LANGUAGE_CODE"] == "de"
+    assert "Artikel" in page.content.decode()
