@@ -19,8 +19,17 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "ingested_at"
     list_select_related = ["outlet"]
     readonly_fields = [
-        "text", "content_hash", "input_format", "language", "ingested_by", "ingested_at", "extraction_status",
-        "extraction_error", "extraction_started_at", "extraction_finished_at", "extraction_attempts",
+        "text",
+        "content_hash",
+        "input_format",
+        "language",
+        "ingested_by",
+        "ingested_at",
+        "extraction_status",
+        "extraction_error",
+        "extraction_started_at",
+        "extraction_finished_at",
+        "extraction_attempts",
     ]
     fields = ["title", "url", "outlet", "author", "published_on", *readonly_fields]
     actions = ["retry_extraction"]
@@ -79,9 +88,21 @@ class ClaimAdmin(admin.ModelAdmin):
     raw_id_fields = ["article", "speaker", "assignee", "verdict_proposed_by"]
     # State, verdict and version belong to the review workflow's service; the admin shows them only.
     readonly_fields = [
-        "article", "text", "start", "end", "state", "verdict", "verdict_rationale", "verdict_proposed_by",
-        "version", "proposals_status", "proposals_error", "proposals_started_at", "proposals_finished_at",
-        "created_at", "updated_at",
+        "article",
+        "text",
+        "start",
+        "end",
+        "state",
+        "verdict",
+        "verdict_rationale",
+        "verdict_proposed_by",
+        "version",
+        "proposals_status",
+        "proposals_error",
+        "proposals_started_at",
+        "proposals_finished_at",
+        "created_at",
+        "updated_at",
     ]
 
     def has_add_permission(self, request):

@@ -16,7 +16,9 @@ class IngestForm(forms.Form):
     )
     file = forms.FileField(label=_("or a text file"), required=False)
     url = forms.URLField(
-        label=_("Original URL"), required=False, assume_scheme="https",
+        label=_("Original URL"),
+        required=False,
+        assume_scheme="https",
         help_text=_("Where the article was published, for reference."),
     )
 

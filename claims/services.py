@@ -162,9 +162,7 @@ def import_registry(*, data: dict) -> RegistryImport:
     for index, row in enumerate(data.get("documents", [])):
         source = sources.get(row.get("source")) or Source.objects.filter(key=row.get("source")).first()
         if source is None or not row.get("title") or not row.get("text"):
-            raise ValidationError(
-                {"documents": f"Document {index + 1} needs a known source key, a title and a text."}
-            )
+            raise ValidationError({"documents": f"Document {index + 1} needs a known source key, a title and a text."})
         defaults = {"source": source, **{field: row[field] for field in DOCUMENT_FIELDS if field in row}}
         if row.get("key"):
             Document.objects.update_or_create(key=row["key"], defaults=defaults)

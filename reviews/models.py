@@ -13,7 +13,11 @@ class Evidence(models.Model):
         "claims.Claim", verbose_name=_("claim"), on_delete=models.CASCADE, related_name="evidence"
     )
     proposal = models.OneToOneField(
-        "claims.Proposal", verbose_name=_("proposal"), null=True, blank=True, on_delete=models.SET_NULL,
+        "claims.Proposal",
+        verbose_name=_("proposal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="evidence",
     )
     url = models.URLField(_("URL"), max_length=2000, blank=True)
@@ -68,12 +72,14 @@ class ClaimEvent(models.Model):
     """One row per change to a claim, written in the same transaction as the change. Rows are never updated or
     deleted; they outlive the user who acted (the name is kept) and block deleting a claim that has history."""
 
-    claim = models.ForeignKey(
-        "claims.Claim", verbose_name=_("claim"), on_delete=models.PROTECT, related_name="events"
-    )
+    claim = models.ForeignKey("claims.Claim", verbose_name=_("claim"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)

@@ -55,7 +55,11 @@ class Claim(models.Model):
     # Why the score is what it is, as short phrases a reviewer can read ("reported speech", "number").
     checkworthiness_reasons = models.JSONField(_("reasons"), default=list, blank=True)
     speaker = models.ForeignKey(
-        "claims.Speaker", verbose_name=_("speaker"), null=True, blank=True, on_delete=models.SET_NULL,
+        "claims.Speaker",
+        verbose_name=_("speaker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="claims",
     )
     # The outlet the text names as the origin, as written ("Bloomberg"); proposals map it to a registry source.
@@ -70,12 +74,20 @@ class Claim(models.Model):
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, blank=True)
     verdict_rationale = models.TextField(_("rationale"), blank=True)
     verdict_proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verdict proposed by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verdict proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="assigned_claims",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
     )
     # Compare-and-set: every state change is `UPDATE ... WHERE version = v` and bumps it, so of two people
     # acting at once exactly one wins.

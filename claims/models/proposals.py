@@ -26,15 +26,27 @@ class Proposal(models.Model):
         "claims.Claim", verbose_name=_("claim"), on_delete=models.CASCADE, related_name="proposals"
     )
     document = models.ForeignKey(
-        "claims.Document", verbose_name=_("document"), null=True, blank=True, on_delete=models.CASCADE,
+        "claims.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="proposals",
     )
     source = models.ForeignKey(
-        "claims.Source", verbose_name=_("source"), null=True, blank=True, on_delete=models.CASCADE,
+        "claims.Source",
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="proposals",
     )
     earlier_claim = models.ForeignKey(
-        "claims.Claim", verbose_name=_("earlier claim"), null=True, blank=True, on_delete=models.CASCADE,
+        "claims.Claim",
+        verbose_name=_("earlier claim"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="proposed_for",
     )
     # An outside fact-check (ClaimReview) that is not in our registry.
@@ -70,18 +82,21 @@ class Proposal(models.Model):
                 name="proposal_exactly_one_target",
             ),
             models.UniqueConstraint(
-                fields=["claim", "document"], condition=models.Q(document__isnull=False),
+                fields=["claim", "document"],
+                condition=models.Q(document__isnull=False),
                 name="proposal_unique_document",
             ),
             models.UniqueConstraint(
                 fields=["claim", "source"], condition=models.Q(source__isnull=False), name="proposal_unique_source"
             ),
             models.UniqueConstraint(
-                fields=["claim", "earlier_claim"], condition=models.Q(earlier_claim__isnull=False),
+                fields=["claim", "earlier_claim"],
+                condition=models.Q(earlier_claim__isnull=False),
                 name="proposal_unique_earlier_claim",
             ),
             models.UniqueConstraint(
-                fields=["claim", "external_url"], condition=~models.Q(external_url=""),
+                fields=["claim", "external_url"],
+                condition=~models.Q(external_url=""),
                 name="proposal_unique_external_url",
             ),
         ]

@@ -59,7 +59,7 @@ def test_a_claim_gets_one_proposal_per_target():
     )
     Proposal.objects.create(claim=claim, external_url="https://example.org/check", method="external", score=0.5)
     assert_rejected(
-        lambda: Proposal.objects.create(claim=claim, external_url="https://example.org/check", method="external", score=1)
+        lambda: Proposal.objects.create(claim=claim, external_url="https://example.org/check", method="alias", score=1)
     )
 
 

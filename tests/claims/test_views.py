@@ -102,9 +102,7 @@ def test_the_admin_add_article_page_is_the_ingest_form(client, adam, django_capt
     assert article.claims.count() == 14 and article.ingested_by == adam
 
 
-@pytest.mark.parametrize(
-    "name", ["article", "claim", "speaker", "source", "document", "proposal"]
-)
+@pytest.mark.parametrize("name", ["article", "claim", "speaker", "source", "document", "proposal"])
 def test_every_claims_model_has_a_working_admin_list(client, adam, name):
     make_article()
     client.force_login(adam)

@@ -1,0 +1,38 @@
+# The project's entry points. `make run` serves the app on the embedded default (SQLite, tasks in process) with
+# demo data; `make test` runs the whole suite against whatever DATABASE_URL and CELERY_BROKER_URL say.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint worker
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-installs only when a requirements file changed.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# A worker for a setup with Redis: CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker
+worker: install
+	OMP_NUM_THREADS=1 $(BIN)/celery -A factcheck worker --loglevel=INFO
