@@ -6,6 +6,8 @@ migration, and without it the flush after such a test would leave the tests afte
 alice is a reviewer, erin an editor, adam an admin, cms an API client and oscar an outsider with no role.
 """
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,26 @@ from django.contrib.auth.models import Group
 
 from factcheck.celery import app as celery_app
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def find_shared() -> Path:
+    """The desk's shared test inputs: `SHARED_DIR`, else `shared/` beside the project, else beside the repository
+    this one was cloned from (a fresh clone in /tmp still finds them)."""
+    candidates = [Path(os.environ["SHARED_DIR"])] if os.environ.get("SHARED_DIR") else []
+    candidates.append(PROJECT.parent / "shared")
+    origin = subprocess.run(
+        ["git", "-C", str(PROJECT), "remote", "get-url", "origin"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if origin and Path(origin).is_dir():
+        candidates.append(Path(origin).resolve().parent / "shared")
+    for candidate in candidates:
+        if (candidate / "samples").is_dir():
+            return candidate
+    raise pytest.UsageError(f"The shared samples were not found; set SHARED_DIR. Looked in: {candidates}")
+
+
+SHARED = find_shared()
 SAMPLES = SHARED / "samples"
 SAMPLE_ARTICLE = SAMPLES / "de_sicherheitsgarantien_2025-08-15.txt"
 SAMPLE_GOLD = SAMPLES / "de_sicherheitsgarantien_2025-08-15.gold.jsonl"
