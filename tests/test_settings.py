@@ -1,0 +1,55 @@
+"""The environment drives the settings; each case runs in a fresh interpreter with only the variables it names."""
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import PROJECT
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+from factcheck.celery import app
+out = {"eager": app.conf.task_always_eager, "engine": settings.DATABASES["default"]["ENGINE"],
+       "options": settings.DATABASES["default"].get("OPTIONS", {}), "debug": settings.DEBUG}
+try:
+    out["secret_key_set"] = bool(settings.SECRET_KEY)
+except Exception as exc:
+    out["secret_key_error"] = str(exc)
+print(json.dumps(out))
+"""
+
+
+def settings_under(**env) -> dict:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=PROJECT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "factcheck.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_laptop_default_is_sqlite_in_wal_mode_with_tasks_in_process():
+    probe = settings_under(SECRET_KEY="k")
+    assert probe["engine"] == "django.db.backends.sqlite3" and probe["eager"] is True and probe["debug"] is False
+    assert "journal_mode=WAL" in probe["options"]["init_command"] and probe["options"]["timeout"] > 0
+
+
+def test_a_broker_url_sends_tasks_to_workers_and_a_database_url_picks_the_database():
+    probe = settings_under(
+        SECRET_KEY="k", CELERY_BROKER_URL="redis://127.0.0.1:6379/9", DATABASE_URL="postgres://u:p@127.0.0.1/db"
+    )
+    assert probe["eager"] is False and probe["engine"] == "django.db.backends.postgresql"
+
+
+def test_without_debug_a_secret_key_is_required():
+    assert "must not be empty" in settings_under()["secret_key_error"]
+    assert settings_under(DEBUG="true")["secret_key_set"] is True
