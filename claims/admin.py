@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import services
 from claims.forms import IngestForm
-from claims.models import Article, Claim, Document, Proposal, Source, Speaker
+from claims.models import Article, Claim, Document, FetchAllowedHost, Proposal, Source, Speaker
 
 
 @admin.register(Article)
@@ -54,11 +54,16 @@ class ArticleAdmin(admin.ModelAdmin):
             return redirect("admin:index")
         form = IngestForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            field, content = form.content()
             try:
-                result = services.ingest_article(content=content, url=form.cleaned_data["url"], actor=request.user)
+                if form.fetches():
+                    result = services.ingest_url(url=form.cleaned_data["url"], actor=request.user)
+                else:
+                    content, input_format = form.content()
+                    result = services.ingest_article(
+                        content=content, url=form.cleaned_data["url"], input_format=input_format, actor=request.user
+                    )
             except ValidationError as exc:
-                form.add_error(field, exc.message_dict["content"])
+                form.add_service_error(exc)
             else:
                 if result.created:
                     self.message_user(request, _("Article stored; extraction is queued."), messages.SUCCESS)
@@ -148,6 +153,16 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "text", "url", "source__name"]
     list_select_related = ["source"]
     raw_id_fields = ["source"]
+
+
+@admin.register(FetchAllowedHost)
+class FetchAllowedHostAdmin(admin.ModelAdmin):
+    """Hosts whose pages may be fetched although they resolve to a private or loopback address (claims/fetching.py).
+    Every other host must resolve to public addresses only."""
+
+    list_display = ["host", "note", "created_at"]
+    search_fields = ["host", "note"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(Proposal)

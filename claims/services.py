@@ -6,17 +6,23 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from claims import tasks
-from claims.analysis.documents import InputError, content_hash, decode, parse_plain_text
+from claims import fetching, tasks
+from claims.analysis.documents import InputError, ParsedText, content_hash, decode, parse_plain_text
+from claims.analysis.html import decode_charset, parse_html
 from claims.analysis.language import detect_language
 from claims.analysis.sentences import split_sentences
-from claims.models import Article, Claim, ClaimRole, Document, Source, WorkStatus
+from claims.fetching import FetchError
+from claims.models import Article, Claim, ClaimRole, Document, FetchAllowedHost, Source, WorkStatus
 from claims.models.articles import InputFormat
 
 logger = logging.getLogger(__name__)
+# An article's origin: the same rule as the URL field of the forms, and the column's length.
+ARTICLE_URL_VALIDATOR = URLValidator(schemes=["http", "https"])
+ARTICLE_URL_MAX_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -37,25 +43,75 @@ def ingest_article(
 ) -> IngestResult:
     """Store an article and enqueue its extraction once the article is committed.
 
-    The same content sent twice returns the article stored the first time (`created` is False) and stores
-    nothing new. Input that cannot become an article raises ValidationError on the `content` field.
+    `input_format` html reads the content as a web page (its main text, with title, date and author taken from the
+    page); text reads it as the desk's plain text. `title` and `published_on`, when given, win over what the
+    content says. The same content sent twice returns the article stored the first time (`created` is False) and
+    stores nothing new. Input that cannot become an article raises ValidationError on the `content` field, an
+    origin that is not an http(s) URL on the `url` field.
     """
+    parsed = _parse(content, html=input_format == InputFormat.HTML)
+    return _store(parsed, actor=actor, url=url, title=title, published_on=published_on, input_format=input_format)
+
+
+def ingest_url(*, url: str, actor=None, title: str = "", published_on: datetime.date | None = None) -> IngestResult:
+    """Fetch a page (HTML or plain text) and store its article, with `url` set to where the page was found.
+
+    The fetch runs before any transaction starts, so never call this inside one: a slow server must not hold
+    database locks. A page that cannot or must not be fetched raises ValidationError on the `url` field (the
+    message says why: a private address, a timeout, a content type, the size); a page without an article raises
+    it on the `content` field. Nothing is stored in either case.
+    """
+    try:
+        page = fetching.fetch(url, allowed_hosts=FetchAllowedHost.objects.hosts())
+    except FetchError as exc:
+        raise ValidationError({"url": str(exc)}) from None
+    # Parsing is CPU work on what was fetched: also outside the transaction.
+    parsed = _parse(page.content, html=page.is_html, encoding=page.charset)
+    with transaction.atomic():
+        return _store(
+            parsed,
+            actor=actor,
+            url=page.url,
+            title=title,
+            published_on=published_on,
+            input_format=InputFormat.URL,
+        )
+
+
+def _parse(content: str | bytes, *, html: bool, encoding: str = "") -> ParsedText:
+    """The article in `content`, after the checks every way in shares: the size limit first, then the format's."""
     size = len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "surrogatepass"))
     if size > settings.ARTICLE_MAX_BYTES:
         raise ValidationError(
             {"content": f"The article is {size:,} bytes; the limit is {settings.ARTICLE_MAX_BYTES:,} bytes."}
         )
     try:
-        parsed = parse_plain_text(decode(content) if isinstance(content, bytes) else content)
+        if html:
+            return parse_html(content, encoding=encoding or None)
+        if isinstance(content, bytes):
+            content = decode_charset(content, encoding) if encoding else decode(content)
+        return parse_plain_text(content)
     except InputError as exc:
         raise ValidationError({"content": str(exc)}) from None
 
+
+def _store(
+    parsed: ParsedText, *, actor, url: str, title: str, published_on: datetime.date | None, input_format: str
+) -> IngestResult:
+    if len(url) > ARTICLE_URL_MAX_LENGTH:
+        raise ValidationError({"url": f"The article's URL is longer than {ARTICLE_URL_MAX_LENGTH:,} characters."})
+    if url:
+        try:
+            ARTICLE_URL_VALIDATOR(url)
+        except ValidationError:
+            raise ValidationError({"url": f"The article's URL is not an http(s) URL: {url[:200]}"}) from None
     article, created = Article.objects.get_or_create(
         content_hash=content_hash(parsed.text),
         defaults={
             "text": parsed.text,
             "title": (title or parsed.title)[:500],
             "published_on": published_on or parsed.published_on,
+            "author": parsed.author[:300],
             "url": url,
             "input_format": input_format,
             "ingested_by": actor,

@@ -34,11 +34,16 @@ def article_detail(request, pk):
 def article_ingest(request):
     form = IngestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        field, content = form.content()
         try:
-            result = services.ingest_article(content=content, url=form.cleaned_data["url"], actor=request.user)
+            if form.fetches():
+                result = services.ingest_url(url=form.cleaned_data["url"], actor=request.user)
+            else:
+                content, input_format = form.content()
+                result = services.ingest_article(
+                    content=content, url=form.cleaned_data["url"], input_format=input_format, actor=request.user
+                )
         except ValidationError as exc:
-            form.add_error(field, exc.message_dict["content"])
+            form.add_service_error(exc)
         else:
             if result.created:
                 messages.success(request, _("Article stored. Claims are being extracted."))

@@ -165,6 +165,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 2_000_000)
 # Room for a pasted article a little over the limit, so that its sender gets our message, not a bare 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * ARTICLE_MAX_BYTES
+# Fetching an article from a URL (claims/fetching.py): seconds to connect, seconds for the whole fetch including
+# redirects, redirects followed at most, and bytes read at most (a larger page is refused, not truncated).
+FETCH_CONNECT_TIMEOUT_SECONDS = env_int("FETCH_CONNECT_TIMEOUT_SECONDS", 5)
+FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 20)
+FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", ARTICLE_MAX_BYTES)
 # Extraction that started longer ago than this without finishing is treated as abandoned and may be taken again.
 EXTRACTION_STALE_AFTER_SECONDS = env_int("EXTRACTION_STALE_AFTER_SECONDS", 600)
 

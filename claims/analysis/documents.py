@@ -20,6 +20,8 @@ class ParsedText:
     text: str
     title: str
     published_on: datetime.date | None
+    # Only HTML carries a byline we can read; plain text has none.
+    author: str = ""
 
 
 # The desk's own format: a first line `date YYYY-MM-DD Headline`.

@@ -3,6 +3,7 @@ the source registry, and the proposals that connect a claim to possible evidence
 
 from claims.models.articles import Article, WorkStatus
 from claims.models.claims import Claim, ClaimRole, ClaimState, Verdict
+from claims.models.fetching import FetchAllowedHost
 from claims.models.proposals import Proposal, ProposalMethod, ProposalStatus
 from claims.models.registry import Document, Reliability, Source, SourceKind
 from claims.models.speakers import Speaker, SpeakerKind
@@ -13,6 +14,7 @@ __all__ = [
     "ClaimRole",
     "ClaimState",
     "Document",
+    "FetchAllowedHost",
     "Proposal",
     "ProposalMethod",
     "ProposalStatus",

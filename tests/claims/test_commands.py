@@ -7,6 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims.models import Article
+from claims.models.articles import InputFormat
+from tests.claims.conftest import ARTICLE_HTML
 from tests.conftest import SAMPLE_ARTICLE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -47,3 +49,41 @@ def test_an_empty_file_is_a_command_error_and_nothing_is_stored(tmp_path):
     with pytest.raises(CommandError, match="empty"):
         run_ingest(str(empty))
     assert not Article.objects.exists()
+
+
+def test_ingest_fetches_an_http_url(allowed_web):
+    url = allowed_web.add("/artikel", ARTICLE_HTML)
+    output = run_ingest(url)
+    article = Article.objects.get()
+    assert f"article_id: {article.pk}\n" in output and "claims: " in output and "extraction: " in output
+    assert (article.url, article.input_format, article.author) == (url, InputFormat.URL, "Anna Schmidt")
+
+
+def test_ingest_refuses_a_url_it_must_not_fetch_and_stores_nothing(web):
+    url = web.add("/artikel", ARTICLE_HTML)
+    with pytest.raises(CommandError, match="loopback address"):
+        run_ingest(url)
+    assert not Article.objects.exists() and web.requests == []
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/artikel.txt", "file:///etc/passwd"])
+def test_ingest_refuses_other_schemes_by_name(url):
+    with pytest.raises(CommandError, match="Only http and https URLs are fetched"):
+        run_ingest(url)
+    assert not Article.objects.exists()
+
+
+def test_ingest_reads_an_html_file_as_a_web_page(tmp_path):
+    path = tmp_path / "seite.htm"
+    path.write_text(ARTICLE_HTML, "utf-8")
+    output = run_ingest(str(path), "--url", "https://tagesblatt.example/haushalt")
+    article = Article.objects.get()
+    assert f"article_id: {article.pk}\n" in output
+    assert article.input_format == InputFormat.HTML and article.title == "Stadtrat beschließt Haushalt"
+    assert article.url == "https://tagesblatt.example/haushalt" and "SCRIPT-IN-BODY" not in article.text
+
+
+def test_ingest_reads_html_from_standard_input_by_its_leading_tag(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ARTICLE_HTML.encode())))
+    run_ingest("-")
+    assert Article.objects.get().input_format == InputFormat.HTML

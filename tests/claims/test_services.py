@@ -1,12 +1,15 @@
 """The claims app's services: ingestion, extraction and the registry import."""
 
 import json
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from claims import services
 from claims.models import Article, Claim, ClaimRole, Document, Source, WorkStatus
+from claims.models.articles import InputFormat
+from tests.claims.conftest import ARTICLE_HTML
 from tests.conftest import SAMPLE_ARTICLE, SAMPLE_GOLD, SAMPLE_REGISTRY
 from tests.factories import make_article
 
@@ -132,3 +135,108 @@ def test_a_registry_with_a_bad_row_stores_nothing():
     with pytest.raises(ValidationError, match="Document 1"):
         services.import_registry(data=data)
     assert not Source.objects.exists()
+
+
+# HTML and URLs: the local web server and ARTICLE_HTML come from tests/claims/conftest.py.
+
+
+def test_html_is_stored_as_its_main_text_with_title_date_and_author(django_capture_on_commit_callbacks, alice):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = services.ingest_article(content=ARTICLE_HTML.encode(), input_format=InputFormat.HTML, actor=alice)
+    article = Article.objects.get()
+    assert result.created and result.article == article
+    assert article.input_format == InputFormat.HTML and article.ingested_by == alice
+    assert (article.title, str(article.published_on), article.author) == (
+        "Stadtrat beschließt Haushalt",
+        "2025-08-14",
+        "Anna Schmidt",
+    )
+    assert article.text.startswith("Stadtrat beschließt Haushalt\n\nDer Stadtrat hat am Donnerstag")
+    assert "SCRIPT-IN-BODY" not in article.text and "Impressum" not in article.text
+    # Extraction is enqueued as for any article.
+    assert len(callbacks) == 1 and article.extraction_status == WorkStatus.PENDING
+
+
+def test_the_title_and_date_given_win_over_the_pages():
+    services.ingest_article(
+        content=ARTICLE_HTML, input_format=InputFormat.HTML, title="Eigener Titel", published_on=date(2025, 1, 2)
+    )
+    article = Article.objects.get()
+    assert (article.title, article.published_on) == ("Eigener Titel", date(2025, 1, 2))
+
+
+def test_html_without_article_text_is_refused_and_nothing_is_stored():
+    with pytest.raises(ValidationError) as error:
+        services.ingest_article(content="<html><body><nav>Home</nav></body></html>", input_format=InputFormat.HTML)
+    assert "No article text" in error.value.message_dict["content"][0]
+    assert not Article.objects.exists()
+
+
+def test_the_size_limit_applies_to_html_too(settings):
+    settings.ARTICLE_MAX_BYTES = 1000
+    with pytest.raises(ValidationError, match="limit is 1,000 bytes"):
+        services.ingest_article(content=ARTICLE_HTML, input_format=InputFormat.HTML)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://example.org/a", "not a url", "https://e.org/" + "a" * 2000]
+)
+def test_an_origin_that_is_not_an_http_url_is_refused_and_nothing_is_stored(url):
+    with pytest.raises(ValidationError) as error:
+        services.ingest_article(content="Titel\n\nEin Satz.", url=url)
+    assert "url" in error.value.message_dict
+    assert not Article.objects.exists()
+
+
+def test_a_url_is_fetched_and_stored_with_where_the_page_was_found(allowed_web, alice):
+    allowed_web.add("/artikel", ARTICLE_HTML)
+    allowed_web.redirect("/kurz", "/artikel")
+    result = services.ingest_url(url=allowed_web.url("/kurz"), actor=alice)
+    article = Article.objects.get()
+    assert result.created and result.article == article
+    assert article.url == allowed_web.url("/artikel") and article.input_format == InputFormat.URL
+    assert article.title == "Stadtrat beschließt Haushalt" and article.author == "Anna Schmidt"
+    assert article.ingested_by == alice and article.extraction_status == WorkStatus.PENDING
+
+
+def test_the_same_page_fetched_twice_is_stored_once(allowed_web):
+    url = allowed_web.add("/artikel", ARTICLE_HTML)
+    first = services.ingest_url(url=url)
+    again = services.ingest_url(url=url + "?utm_source=feed")
+    assert first.created and not again.created and again.article == first.article
+    assert Article.objects.count() == 1
+
+
+def test_a_fetched_plain_text_page_is_read_as_the_desks_text_format(allowed_web):
+    text = "date 2025-08-15 Radweg wird gebaut\n\nDie Stadt baut einen Radweg. Er kostet 3 Millionen Euro."
+    url = allowed_web.add("/text", text.encode("latin-1"), content_type="text/plain; charset=iso-8859-1")
+    services.ingest_url(url=url)
+    article = Article.objects.get()
+    assert article.title == "Radweg wird gebaut" and str(article.published_on) == "2025-08-15"
+    assert article.text.startswith("Radweg wird gebaut\n\nDie Stadt") and article.input_format == InputFormat.URL
+
+
+def test_a_host_that_is_not_allow_listed_is_refused_on_the_url_field(web):
+    url = web.add("/artikel", ARTICLE_HTML)
+    with pytest.raises(ValidationError) as error:
+        services.ingest_url(url=url)
+    assert "loopback address" in error.value.message_dict["url"][0]
+    assert not Article.objects.exists() and web.requests == []
+
+
+def test_a_fetched_page_without_an_article_is_refused_on_the_content_field(allowed_web):
+    url = allowed_web.add("/leer", "<html><body><nav>Start</nav><footer>Impressum</footer></body></html>")
+    with pytest.raises(ValidationError) as error:
+        services.ingest_url(url=url)
+    assert "No article text" in error.value.message_dict["content"][0]
+    assert not Article.objects.exists()
+
+
+def test_a_page_larger_than_the_fetch_limit_is_refused_on_the_url_field(allowed_web, settings):
+    settings.FETCH_MAX_BYTES = 1000
+    url = allowed_web.add("/artikel", ARTICLE_HTML)
+    with pytest.raises(ValidationError) as error:
+        services.ingest_url(url=url)
+    assert "larger than the limit of 1,000 bytes" in error.value.message_dict["url"][0]
+    assert not Article.objects.exists()

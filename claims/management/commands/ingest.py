@@ -1,3 +1,4 @@
+import re
 import sys
 from pathlib import Path
 
@@ -5,19 +6,37 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from claims import services
+from claims.analysis.html import looks_like_html
+from claims.models.articles import InputFormat
+
+# Anything that starts like a URL is one; ingest_url refuses the schemes it does not fetch, with their name.
+URL = re.compile(r"\A[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 class Command(BaseCommand):
-    help = "Store an article from a file or standard input (-) and extract its claims."
+    help = (
+        "Store an article from an http(s) URL, a file or standard input (-) and extract its claims. A URL is "
+        "fetched; a file named .html or .htm, or content that starts with a tag, is read as HTML; anything else "
+        "as plain text."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("source", help="a path to a UTF-8 text file, or - for standard input")
-        parser.add_argument("--url", default="", help="where the article was published, for reference")
+        parser.add_argument(
+            "source", help="an http(s) URL to fetch, a path to a UTF-8 text or HTML file, or - for standard input"
+        )
+        parser.add_argument("--url", default="", help="where a file's article was published, for reference")
 
     def handle(self, *args, source, url, **options):
-        content = self._read(source)
         try:
-            result = services.ingest_article(content=content, url=url)
+            if URL.match(source):
+                if url:
+                    raise CommandError("--url is for files and standard input; a fetched page's URL is its own.")
+                result = services.ingest_url(url=source)
+            else:
+                content = self._read(source)
+                html = looks_like_html(content, "" if source == "-" else source)
+                input_format = InputFormat.HTML if html else InputFormat.TEXT
+                result = services.ingest_article(content=content, url=url, input_format=input_format)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         # With tasks in process, extraction has run by now; with a worker it may still be queued.
