@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import fetching, tasks
+from claims.analysis.attribution import PRONOUNS
 from claims.analysis.documents import InputError, ParsedText, content_hash, decode, parse_plain_text
 from claims.analysis.html import decode_charset, parse_html
-from claims.analysis.language import detect_language
-from claims.analysis.sentences import split_sentences
+from claims.analysis.pipeline import ArticleAnalysis, analyse_article
 from claims.fetching import FetchError
-from claims.models import Article, Claim, ClaimRole, Document, FetchAllowedHost, Source, WorkStatus
+from claims.models import Article, Claim, ClaimRole, Document, FetchAllowedHost, Source, Speaker, WorkStatus
 from claims.models.articles import InputFormat
 
 logger = logging.getLogger(__name__)
@@ -123,50 +123,110 @@ def _store(
 
 
 def extract_claims(*, article_id: int, takeover: bool = False) -> int | None:
-    """Split an article into sentences and store one claim per sentence; the article's number of claims.
+    """Analyse an article and store one claim per sentence; the article's number of claims.
 
     Returns None when there is nothing to do: the article is gone, done, or another worker is on it. Safe to run
-    twice: a sentence already stored is not stored again. `takeover` lets a redelivered task resume an article
-    whose previous worker died mid-run.
-
-    This is the first slice of extraction: every sentence becomes a claim, with no check-worthiness score,
-    speaker or outlet yet. The analysis that fills those in replaces the body of `_analyse`.
+    again: a sentence is one claim (unique span); claims nobody has touched yet are brought up to date with the
+    new analysis, and claims a reviewer has touched are kept exactly as they are. `takeover` lets a redelivered
+    task resume an article whose previous worker died mid-run.
     """
     stale_before = timezone.now() - datetime.timedelta(
         seconds=0 if takeover else settings.EXTRACTION_STALE_AFTER_SECONDS
     )
     if not Article.objects.start_extraction(article_id, stale_before=stale_before):
         return None
-    article = Article.objects.get(pk=article_id)
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return None
     # The analysis runs outside any transaction: it is CPU work and must not hold database locks.
     try:
-        language, claims = _analyse(article)
+        analysis = analyse_article(
+            article.text,
+            language=article.language,
+            known_outlets=Source.objects.outlet_names(),
+            known_speakers=Speaker.objects.alias_map(),
+        )
     except Exception as exc:
         record_extraction_failure(article_id=article_id, error=exc)
         raise
     with transaction.atomic():
-        Claim.objects.bulk_create(claims, ignore_conflicts=True)
+        _store_analysis(article, analysis)
         Article.objects.filter(pk=article_id, extraction_status=WorkStatus.RUNNING).update(
-            extraction_status=WorkStatus.DONE, extraction_finished_at=timezone.now(), language=language
+            extraction_status=WorkStatus.DONE, extraction_finished_at=timezone.now(), language=analysis.language
         )
-    logger.info("extracted article=%s sentences=%s", article_id, len(claims))
+    logger.info("extracted article=%s sentences=%s", article_id, len(analysis.sentences))
     return Claim.objects.filter(article_id=article_id).count()
 
 
-def _analyse(article: Article) -> tuple[str, list[Claim]]:
-    language = article.language or detect_language(article.text)
-    claims = [
-        Claim(
-            article=article,
-            text=sentence.text,
-            start=sentence.start,
-            end=sentence.end,
-            language=language,
-            role=ClaimRole.HEADLINE if sentence.is_headline else ClaimRole.BODY,
-        )
-        for sentence in split_sentences(article.text, language)
-    ]
-    return language, claims
+ANALYSIS_FIELDS = [
+    "text",
+    "language",
+    "role",
+    "checkworthiness",
+    "is_checkworthy",
+    "checkworthiness_reasons",
+    "subjectivity",
+    "speaker",
+    "cited_outlet",
+    "is_direct_quote",
+    "entities",
+    "updated_at",
+]
+
+
+def _store_analysis(article: Article, analysis: ArticleAnalysis) -> None:
+    speakers = _speakers_for(analysis)
+    existing = {(claim.start, claim.end): claim for claim in article.claims.all()}
+    untouched = set(article.claims.untouched().values_list("pk", flat=True))
+    now = timezone.now()
+    new, changed = [], []
+    for sentence in analysis.sentences:
+        attribution = sentence.attribution
+        fields = {
+            "text": sentence.text,
+            "language": sentence.language,
+            "role": ClaimRole.HEADLINE if sentence.is_headline else ClaimRole.BODY,
+            "checkworthiness": sentence.checkworthiness,
+            "is_checkworthy": sentence.is_checkworthy,
+            "checkworthiness_reasons": [reason.as_dict() for reason in sentence.reasons],
+            "subjectivity": sentence.subjectivity,
+            "speaker": speakers.get(attribution.speaker),
+            "cited_outlet": attribution.cited_outlet or "",
+            "is_direct_quote": attribution.is_direct_quote,
+            "entities": sentence.entities.as_dict(),
+            "updated_at": now,
+        }
+        claim = existing.pop((sentence.start, sentence.end), None)
+        if claim is None:
+            new.append(Claim(article=article, start=sentence.start, end=sentence.end, **fields))
+        elif claim.pk in untouched:
+            for name, value in fields.items():
+                setattr(claim, name, value)
+            changed.append(claim)
+    # A sentence the new analysis no longer finds goes, unless a reviewer has already worked on its claim.
+    Claim.objects.filter(pk__in=[claim.pk for claim in existing.values() if claim.pk in untouched]).delete()
+    Claim.objects.bulk_create(new, ignore_conflicts=True)
+    Claim.objects.bulk_update(changed, ANALYSIS_FIELDS)
+
+
+def _speakers_for(analysis: ArticleAnalysis) -> dict[str, Speaker]:
+    """Speaker rows for the article's speakers, each learning the short names this article uses for them."""
+    mentions: dict[str, set[str]] = {}
+    for sentence in analysis.sentences:
+        attribution = sentence.attribution
+        if attribution.speaker:
+            aliases = mentions.setdefault(attribution.speaker, set())
+            if attribution.speaker_mention and attribution.speaker_mention.lower() not in PRONOUNS:
+                aliases.add(attribution.speaker_mention)
+    speakers = {}
+    for name, aliases in mentions.items():
+        speaker, _created = Speaker.objects.get_or_create(name=name[:300])
+        learned = sorted(alias for alias in aliases - {name} if alias not in speaker.aliases)
+        if learned:
+            speaker.aliases = [*speaker.aliases, *learned]
+            speaker.save(update_fields=["aliases"])
+        speakers[name] = speaker
+    return speakers
 
 
 def record_extraction_failure(*, article_id: int, error: BaseException) -> None:

@@ -21,5 +21,9 @@ def _identifier() -> LanguageIdentifier:
 
 def detect_language(text: str) -> str:
     """The ISO 639-1 code of the text's language (one of KNOWN_LANGUAGES)."""
-    language, _probability = _identifier().classify(text)
-    return language
+    return detect_language_with_confidence(text)[0]
+
+
+def detect_language_with_confidence(text: str) -> tuple[str, float]:
+    language, probability = _identifier().classify(text)
+    return language, float(probability)

@@ -17,12 +17,21 @@ SOMAJO_MODELS = {"de": "de_CMC", "en": "en_PTB"}
 
 
 @dataclass(frozen=True)
+class Token:
+    text: str
+    # Offsets into the article text, like the sentence's.
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Sentence:
     start: int
     end: int
     text: str
     # A line that holds one sentence without a sentence end reads as a headline.
     is_headline: bool
+    tokens: tuple[Token, ...] = ()
 
 
 @lru_cache(maxsize=len(SOMAJO_MODELS))
@@ -38,10 +47,14 @@ def split_sentences(text: str, language: str = "de") -> list[Sentence]:
         if not line.group().strip():
             continue
         # SoMaJo's offsets are relative to the paragraph it was given.
-        spans = [
-            (line.start() + tokens[0].character_offset[0], line.start() + tokens[-1].character_offset[1])
+        offset = line.start()
+        tokenised = [
+            tuple(Token(t.text, offset + t.character_offset[0], offset + t.character_offset[1]) for t in tokens)
             for tokens in tokenizer.tokenize_text([line.group()])
         ]
-        headline = len(spans) == 1 and text[spans[0][1] - 1] not in SENTENCE_END
-        sentences.extend(Sentence(start, end, text[start:end], is_headline=headline) for start, end in spans)
+        headline = len(tokenised) == 1 and text[tokenised[0][-1].end - 1] not in SENTENCE_END
+        sentences.extend(
+            Sentence(tokens[0].start, tokens[-1].end, text[tokens[0].start : tokens[-1].end], headline, tokens=tokens)
+            for tokens in tokenised
+        )
     return sentences

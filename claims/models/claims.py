@@ -37,6 +37,17 @@ class ClaimQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(state=ClaimState.APPROVED)
 
+    def untouched(self):
+        """Claims no person has worked on yet: re-running extraction may update or drop these, and only these."""
+        return self.filter(
+            state=ClaimState.UNVERIFIED,
+            version=0,
+            assignee__isnull=True,
+            events__isnull=True,
+            comments__isnull=True,
+            evidence__isnull=True,
+        )
+
 
 class Claim(models.Model):
     """A sentence of an article that may need checking, with what the extractor found out about it."""
@@ -52,6 +63,10 @@ class Claim(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=ClaimRole.choices, default=ClaimRole.BODY)
 
     checkworthiness = models.FloatField(_("check-worthiness"), null=True, blank=True)
+    # The score against the model's threshold at extraction time; null where the sentence was not analysed.
+    is_checkworthy = models.BooleanField(_("check-worthy"), null=True, blank=True, db_index=True)
+    # How much the sentence reads as opinion (0..1); null when not analysed or the opinion model is not installed.
+    subjectivity = models.FloatField(_("subjectivity"), null=True, blank=True)
     # Why the score is what it is, as short phrases a reviewer can read ("reported speech", "number").
     checkworthiness_reasons = models.JSONField(_("reasons"), default=list, blank=True)
     speaker = models.ForeignKey(
@@ -117,6 +132,10 @@ class Claim(models.Model):
                 condition=models.Q(checkworthiness__isnull=True)
                 | models.Q(checkworthiness__gte=0, checkworthiness__lte=1),
                 name="claim_checkworthiness_in_unit_interval",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subjectivity__isnull=True) | models.Q(subjectivity__gte=0, subjectivity__lte=1),
+                name="claim_subjectivity_in_unit_interval",
             ),
             # An approved claim always carries its verdict.
             models.CheckConstraint(

@@ -20,6 +20,16 @@ class Reliability(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+OUTLET_KINDS = (SourceKind.OUTLET, SourceKind.NEWS_AGENCY, SourceKind.BROADCASTER)
+
+
+class SourceQuerySet(models.QuerySet):
+    def outlet_names(self) -> list[str]:
+        """Names and aliases of the registry's active outlets: what a text may cite as its origin."""
+        rows = self.filter(active=True, kind__in=OUTLET_KINDS).values_list("name", "aliases")
+        return sorted({name for row_name, aliases in rows for name in (row_name, *aliases)})
+
+
 class Source(models.Model):
     """An outlet or institution in the registry that admins keep: where evidence comes from."""
 
@@ -38,6 +48,8 @@ class Source(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source")

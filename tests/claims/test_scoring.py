@@ -1,0 +1,91 @@
+"""The check-worthiness and subjectivity models: shipped artifacts, numpy inference, German read like English."""
+
+import numpy as np
+import pytest
+
+from claims.analysis import scoring
+from claims.analysis.embeddings import embed_passages, embed_queries
+
+FACTUAL_DE = "Die Arbeitslosenquote ist im Juli laut Bundesagentur für Arbeit auf 6,3 Prozent gestiegen."
+GREETING_DE = "Guten Abend, meine Damen und Herren, und herzlich willkommen."
+OPINION_DE = "Ich finde, das ist eine wunderbare Stadt mit wunderbaren Menschen."
+FACTUAL_EN = "According to the Federal Employment Agency, the unemployment rate rose to 6.3 percent in July."
+GERMAN = [FACTUAL_DE, GREETING_DE, OPINION_DE]
+
+
+def score(texts, languages, function=scoring.score_checkworthiness, **options):
+    return function(texts, embed_queries(texts), languages, **options)
+
+
+def test_both_artifacts_ship_with_the_project():
+    for name in (scoring.CHECKWORTHINESS, scoring.SUBJECTIVITY):
+        model = scoring.load_model(name)
+        assert model is not None, name
+        assert model.metadata["data_sha256"] and model.metadata["command"].startswith("python -m training.")
+
+
+def test_the_subjectivity_model_card_says_non_commercial():
+    assert "non-commercial" in scoring.load_model(scoring.SUBJECTIVITY).metadata["licence"]
+
+
+def test_scores_are_probabilities_one_per_sentence():
+    for function in (scoring.score_checkworthiness, scoring.score_subjectivity):
+        scores = score(GERMAN, ["de"] * 3, function)
+        assert scores.shape == (3,)
+        assert np.all((scores >= 0) & (scores <= 1))
+
+
+def test_scores_are_the_same_in_a_batch_and_alone_and_on_every_call():
+    batch = score(GERMAN, ["de"] * 3)
+    alone = [score([text], ["de"])[0] for text in GERMAN]
+    np.testing.assert_allclose(batch, alone, atol=1e-6)
+    np.testing.assert_array_equal(batch, score(GERMAN, ["de"] * 3))
+
+
+def test_a_german_factual_claim_with_a_number_outscores_a_greeting_and_an_opinion():
+    factual, greeting, opinion = score(GERMAN, ["de"] * 3)
+    threshold = scoring.checkworthiness_threshold("de")
+    assert factual >= threshold > max(greeting, opinion)
+
+
+def test_opinion_wording_scores_as_more_subjective_than_a_report():
+    factual, _greeting, opinion = score(GERMAN, ["de"] * 3, scoring.score_subjectivity)
+    assert opinion > scoring.subjectivity_threshold("de") > factual
+
+
+def test_a_german_sentence_scores_like_its_english_translation():
+    german, english = score([FACTUAL_DE, FACTUAL_EN], ["de", "en"])
+    assert abs(german - english) < 0.15
+
+
+def test_the_linguistic_features_mean_the_same_in_german_and_english():
+    german = "Die Arbeitslosigkeit ist um 5 Prozent gestiegen, sagte der Minister, aber ich glaube das nicht."
+    english = "Unemployment rose by 5 percent, the minister said, but I do not believe it."
+    rows = scoring.linguistic_features([german, english], ["de", "en"])
+    np.testing.assert_array_equal(rows[0], rows[1])
+    named = dict(zip(scoring.FEATURE_NAMES, rows[0], strict=True))
+    assert named["percent"] and named["comparison"] and named["speech"] and named["first_singular"]
+
+
+def test_without_the_subjectivity_artifact_scoring_returns_none(tmp_path):
+    texts = [FACTUAL_DE]
+    assert score(texts, ["de"], scoring.score_subjectivity, models_dir=tmp_path) is None
+    assert scoring.subjectivity_threshold("de", models_dir=tmp_path) is None
+
+
+def test_without_the_checkworthiness_artifact_scoring_fails_loudly(tmp_path):
+    with pytest.raises(RuntimeError, match="missing"):
+        score([FACTUAL_DE], ["de"], models_dir=tmp_path)
+
+
+def test_texts_and_languages_must_pair_up():
+    with pytest.raises(ValueError):
+        scoring.score_checkworthiness(GERMAN, embed_queries(GERMAN), ["de"])
+
+
+def test_embeddings_are_normalised_rows_and_an_empty_batch_is_empty():
+    vectors = embed_passages(["Ein Satz.", "A sentence."])
+    assert vectors.shape == (2, 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
+    assert embed_queries([]).shape == (0, 384)
+    assert scoring.score_checkworthiness([], embed_queries([]), []).shape == (0,)
