@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint worker
+.PHONY: install run test lint worker train
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,10 @@ lint: install
 # A worker for a setup with Redis: CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker
 worker: install
 	OMP_NUM_THREADS=1 $(BIN)/celery -A factcheck worker --loglevel=INFO
+
+# Retrain the shipped models from ../shared/eval (about 15 minutes on one core the first time; embeddings are cached
+# in $TMPDIR). Writes claims/analysis/models/; see the model card there.
+train: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-train.txt
+	OMP_NUM_THREADS=1 $(BIN)/python -m training.train_checkworthiness
+	OMP_NUM_THREADS=1 $(BIN)/python -m training.train_subjectivity

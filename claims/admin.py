@@ -32,7 +32,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "extraction_attempts",
     ]
     fields = ["title", "url", "outlet", "author", "published_on", *readonly_fields]
-    actions = ["retry_extraction"]
+    actions = ["retry_extraction", "extract_again"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
@@ -81,6 +81,15 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Retry extraction of the selected articles"), permissions=["change"])
     def retry_extraction(self, request, queryset):
         queued = sum(services.retry_extraction(article_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, _("%(count)d extraction(s) queued again.") % {"count": queued})
+
+    @admin.action(
+        description=_("Extract the selected articles again (claims reviewers touched are kept)"), permissions=["change"]
+    )
+    def extract_again(self, request, queryset):
+        queued = sum(
+            services.retry_extraction(article_id=pk, again=True) for pk in queryset.values_list("pk", flat=True)
+        )
         self.message_user(request, _("%(count)d extraction(s) queued again.") % {"count": queued})
 
 

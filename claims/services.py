@@ -239,13 +239,20 @@ def record_extraction_failure(*, article_id: int, error: BaseException) -> None:
 
 
 @transaction.atomic
-def retry_extraction(*, article_id: int) -> bool:
-    """Queue a failed or stranded extraction again; False if the article is already done."""
-    updated = (
-        Article.objects.filter(pk=article_id)
-        .exclude(extraction_status=WorkStatus.DONE)
-        .update(extraction_status=WorkStatus.PENDING, extraction_error="")
+def retry_extraction(*, article_id: int, again: bool = False) -> bool:
+    """Queue a failed or stranded extraction again; False if the article is already done.
+
+    With `again`, a finished article is analysed once more (after the analysis improved, say): claims nobody has
+    touched are brought up to date, those a reviewer worked on stay as they are. A running extraction is left to
+    finish either way, unless it has run for so long that its worker must have died.
+    """
+    stale_before = timezone.now() - datetime.timedelta(seconds=settings.EXTRACTION_STALE_AFTER_SECONDS)
+    articles = Article.objects.filter(pk=article_id).exclude(
+        extraction_status=WorkStatus.RUNNING, extraction_started_at__gte=stale_before
     )
+    if not again:
+        articles = articles.exclude(extraction_status=WorkStatus.DONE)
+    updated = articles.update(extraction_status=WorkStatus.PENDING, extraction_error="")
     if updated:
         tasks.extract_article.delay_on_commit(article_id)
     return bool(updated)

@@ -1,10 +1,11 @@
 """The claims app's services: ingestion, extraction and the registry import."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from claims import services
 from claims.models import Article, Claim, ClaimRole, Document, Source, Speaker, WorkStatus
@@ -275,10 +276,10 @@ def test_re_extraction_updates_untouched_claims_and_keeps_those_a_reviewer_touch
     Claim.objects.filter(pk__in=[touched.pk, untouched.pk]).update(cited_outlet="edited", is_direct_quote=True)
     gone_untouched = Claim.objects.create(article=article, text="x", start=0, end=1)
     gone_touched = Claim.objects.create(article=article, text="xy", start=0, end=2, state="in_review", version=1)
-    Article.objects.filter(pk=article.pk).update(extraction_status=WorkStatus.FAILED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.retry_extraction(article_id=article.pk)
+        assert not services.retry_extraction(article_id=article.pk)  # done: a plain retry does nothing
+        assert services.retry_extraction(article_id=article.pk, again=True)
 
     touched.refresh_from_db()
     untouched.refresh_from_db()
@@ -303,3 +304,15 @@ def test_sentences_in_other_languages_are_kept_but_not_analysed(django_capture_o
     for claim in claims:
         assert claim.checkworthiness is None and claim.is_checkworthy is None and claim.speaker is None
         assert claim.checkworthiness_reasons == [{"code": "not_analysed", "detail": "fr"}]
+
+
+def test_a_running_extraction_is_not_queued_a_second_time_unless_its_worker_died(django_capture_on_commit_callbacks):
+    article = make_article(extraction_status=WorkStatus.RUNNING, extraction_started_at=timezone.now())
+    assert not services.retry_extraction(article_id=article.pk, again=True)
+    article.refresh_from_db()
+    assert article.extraction_status == WorkStatus.RUNNING
+    Article.objects.filter(pk=article.pk).update(extraction_started_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retry_extraction(article_id=article.pk)
+    article.refresh_from_db()
+    assert article.extraction_status == WorkStatus.DONE and article.claims.count() == 2
