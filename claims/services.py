@@ -14,6 +14,7 @@ from claims import fetching, tasks
 from claims.analysis.attribution import PRONOUNS
 from claims.analysis.documents import InputError, ParsedText, content_hash, decode, parse_plain_text
 from claims.analysis.html import decode_charset, parse_html
+from claims.analysis.embeddings import vector_bytes
 from claims.analysis.pipeline import ArticleAnalysis, analyse_article
 from claims.fetching import FetchError
 from claims.models import Article, Claim, ClaimRole, Document, FetchAllowedHost, Source, Speaker, WorkStatus
@@ -170,6 +171,7 @@ ANALYSIS_FIELDS = [
     "cited_outlet",
     "is_direct_quote",
     "entities",
+    "embedding",
     "updated_at",
 ]
 
@@ -194,6 +196,7 @@ def _store_analysis(article: Article, analysis: ArticleAnalysis) -> None:
             "cited_outlet": attribution.cited_outlet or "",
             "is_direct_quote": attribution.is_direct_quote,
             "entities": sentence.entities.as_dict(),
+            "embedding": None if sentence.embedding is None else vector_bytes(sentence.embedding),
             "updated_at": now,
         }
         claim = existing.pop((sentence.start, sentence.end), None)

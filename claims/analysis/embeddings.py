@@ -52,3 +52,12 @@ def embed_queries(texts: Sequence[str]) -> np.ndarray:
 def embed_passages(texts: Sequence[str]) -> np.ndarray:
     """Rows of L2-normalised float32 vectors, shape (len(texts), 384), for documents to look up in."""
     return _embed(texts, is_query=False)
+
+
+def vector_bytes(vector: np.ndarray) -> bytes:
+    """How an embedding is stored in the database: 384 little-endian float32 values."""
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def vector_from_bytes(data: bytes | memoryview) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<f4")

@@ -9,6 +9,8 @@ score, never with a guess.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from claims.analysis import scoring
 from claims.analysis.attribution import Attribution, attribute_sentences
 from claims.analysis.embeddings import embed_queries
@@ -47,6 +49,8 @@ class SentenceAnalysis:
     attribution: Attribution = field(default_factory=Attribution)
     entities: Entities = field(default_factory=Entities)
     reasons: tuple[Reason, ...] = ()
+    # The sentence's E5 query embedding, kept for retrieval (sources, earlier claims).
+    embedding: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ def analyse_article(
             attribution=attributions[position],
             entities=entities,
             reasons=_reasons(sentence.text, lang, attributions[position], entities, is_opinion),
+            embedding=vectors[position],
         )
     return ArticleAnalysis(language=language, sentences=results)
 

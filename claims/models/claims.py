@@ -82,6 +82,9 @@ class Claim(models.Model):
     is_direct_quote = models.BooleanField(_("direct quote"), default=False)
     # Numbers, dates and names found in the sentence: {"numbers": [...], "dates": [...], "names": [...]}.
     entities = models.JSONField(_("entities"), default=dict, blank=True)
+    # The E5 query embedding the extraction computed (float32, little-endian, 384 values): reused to find source
+    # documents and earlier claims without embedding the sentence again. Null where it was not analysed.
+    embedding = models.BinaryField(_("embedding"), null=True, blank=True, editable=False)
 
     state = models.CharField(
         _("state"), max_length=20, choices=ClaimState.choices, default=ClaimState.UNVERIFIED, db_index=True

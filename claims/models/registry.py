@@ -70,6 +70,10 @@ class Document(models.Model):
     text = models.TextField(_("text"))
     language = models.CharField(_("language"), max_length=8, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    # The E5 passage embedding (float32, little-endian, 384 values), computed in the background after import;
+    # null until then. Cleared whenever the title or text changes, so it is never stale.
+    embedding = models.BinaryField(_("embedding"), null=True, blank=True, editable=False)
+    embedded_at = models.DateTimeField(_("embedded at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

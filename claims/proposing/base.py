@@ -1,0 +1,53 @@
+"""The one interface every proposer implements."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from claims.models import ProposalMethod
+
+if TYPE_CHECKING:
+    from claims.models import Claim
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible piece of evidence for a claim: exactly one target, a score in [0, 1] (higher is better within a
+    proposer; proposers are ranked together by score), and a reason a reviewer can read."""
+
+    method: ProposalMethod
+    score: float
+    reason: str
+    document_id: int | None = None
+    source_id: int | None = None
+    earlier_claim_id: int | None = None
+    external_url: str = ""
+    external_title: str = ""
+    external_publisher: str = ""
+    external_rating: str = ""
+
+    @property
+    def target(self) -> tuple[str, int | str]:
+        """What makes a proposal unique for its claim."""
+        if self.document_id is not None:
+            return ("document", self.document_id)
+        if self.source_id is not None:
+            return ("source", self.source_id)
+        if self.earlier_claim_id is not None:
+            return ("earlier_claim", self.earlier_claim_id)
+        return ("external_url", self.external_url)
+
+
+class Proposer(Protocol):
+    """Finds candidates for one claim. `name` appears in logs and in the claim's error when the proposer fails.
+
+    Proposers read; they never write. One that calls a service outside this process must bound every call with a
+    timeout and raise `ProposerUnavailable` when the service is down, so the run records it and goes on.
+    """
+
+    name: str
+
+    def propose(self, claim: "Claim") -> list[Candidate]: ...
+
+
+class ProposerUnavailable(Exception):
+    """An outside service a proposer depends on could not be reached or answered badly; worth retrying later."""
