@@ -13,8 +13,8 @@ from django.utils import timezone
 from claims import fetching, tasks
 from claims.analysis.attribution import PRONOUNS
 from claims.analysis.documents import InputError, ParsedText, content_hash, decode, parse_plain_text
+from claims.analysis.embeddings import embed_passages, vector_bytes
 from claims.analysis.html import decode_charset, parse_html
-from claims.analysis.embeddings import vector_bytes
 from claims.analysis.pipeline import ArticleAnalysis, analyse_article
 from claims.fetching import FetchError
 from claims.models import Article, Claim, ClaimRole, Document, FetchAllowedHost, Source, Speaker, WorkStatus
@@ -295,4 +295,34 @@ def import_registry(*, data: dict) -> RegistryImport:
         else:
             Document.objects.update_or_create(source=source, url=row.get("url", ""), defaults=defaults)
         documents += 1
+    tasks.embed_documents.delay_on_commit()
     return RegistryImport(sources=len(sources), documents=documents)
+
+
+EMBEDDING_BATCH = 64
+
+
+def embed_documents(*, document_ids: list[int] | None = None) -> int:
+    """Compute the passage embeddings of documents that have none (all of them, or those in `document_ids`);
+    the number embedded. Safe to run twice or side by side: a document is only written while it still has no
+    embedding and its text is the text that was embedded."""
+    pending = Document.objects.filter(embedding__isnull=True)
+    if document_ids is not None:
+        pending = pending.filter(pk__in=document_ids)
+    done = 0
+    for batch_ids in _batches(list(pending.order_by("pk").values_list("pk", flat=True)), EMBEDDING_BATCH):
+        rows = list(Document.objects.filter(pk__in=batch_ids).values_list("pk", "title", "text", "updated_at"))
+        # Embedding is CPU work: outside any transaction.
+        vectors = embed_passages([f"{title}. {text}" for _, title, text, _ in rows])
+        now = timezone.now()
+        for (pk, _title, _text, updated_at), vector in zip(rows, vectors, strict=True):
+            # Conditional on the row being unchanged since it was read: an edit in between clears it again.
+            done += Document.objects.filter(pk=pk, embedding__isnull=True, updated_at=updated_at).update(
+                embedding=vector_bytes(vector), embedded_at=now
+            )
+    return done
+
+
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -23,3 +23,19 @@ from claims import services
 def extract_article(self, article_id: int) -> int | None:
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     return services.extract_claims(article_id=article_id, takeover=redelivered)
+
+
+@shared_task(
+    name="claims.embed_documents",
+    # Idempotent: only documents without an embedding are written.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=6,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def embed_documents(document_ids: list[int] | None = None) -> int:
+    return services.embed_documents(document_ids=document_ids)

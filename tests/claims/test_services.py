@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from claims import services
+from claims.analysis.embeddings import vector_from_bytes
 from claims.models import Article, Claim, ClaimRole, Document, Source, Speaker, WorkStatus
 from claims.models.articles import InputFormat
 from reviews.models import ClaimEvent, EventKind
@@ -316,3 +317,13 @@ def test_a_running_extraction_is_not_queued_a_second_time_unless_its_worker_died
         assert services.retry_extraction(article_id=article.pk)
     article.refresh_from_db()
     assert article.extraction_status == WorkStatus.DONE and article.claims.count() == 2
+
+
+def test_imported_documents_are_embedded_once_in_the_background(django_capture_on_commit_callbacks):
+    data = json.loads(SAMPLE_REGISTRY.read_text("utf-8"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_registry(data=data)
+    assert not Document.objects.filter(embedding__isnull=True).exists()
+    vector = vector_from_bytes(Document.objects.get(key="nato-art5").embedding)
+    assert vector.shape == (384,) and abs(float(vector @ vector) - 1) < 1e-3
+    assert services.embed_documents() == 0
