@@ -4,10 +4,12 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from claims import fetching, tasks
@@ -17,8 +19,22 @@ from claims.analysis.embeddings import embed_passages, vector_bytes
 from claims.analysis.html import decode_charset, parse_html
 from claims.analysis.pipeline import ArticleAnalysis, analyse_article
 from claims.fetching import FetchError
-from claims.models import Article, Claim, ClaimRole, Document, FetchAllowedHost, Source, Speaker, WorkStatus
+from claims.models import (
+    Article,
+    Claim,
+    ClaimRole,
+    Document,
+    FetchAllowedHost,
+    Proposal,
+    ProposalStatus,
+    Source,
+    Speaker,
+    WorkStatus,
+)
 from claims.models.articles import InputFormat
+from claims.proposing.base import Candidate, Proposer, ProposerUnavailable
+from claims.proposing.factcheck_search import FactCheckSearchProposer
+from claims.proposing.named_sources import NamedSourcesProposer
 
 logger = logging.getLogger(__name__)
 # An article's origin: the same rule as the URL field of the forms, and the column's length.
@@ -155,6 +171,11 @@ def extract_claims(*, article_id: int, takeover: bool = False) -> int | None:
         Article.objects.filter(pk=article_id, extraction_status=WorkStatus.RUNNING).update(
             extraction_status=WorkStatus.DONE, extraction_finished_at=timezone.now(), language=analysis.language
         )
+        # Each analysed claim gets its source proposals in its own task, once the claims are committed.
+        for claim_id in article.claims.filter(
+            proposals_status=WorkStatus.PENDING, checkworthiness__isnull=False
+        ).values_list("pk", flat=True):
+            tasks.propose_sources.delay_on_commit(claim_id)
     logger.info("extracted article=%s sentences=%s", article_id, len(analysis.sentences))
     return Claim.objects.filter(article_id=article_id).count()
 
@@ -326,3 +347,166 @@ def embed_documents(*, document_ids: list[int] | None = None) -> int:
 def _batches(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class ProposalRun:
+    created: int
+    # Proposers whose outside service was down: the run is recorded as failed and retried; the others' proposals
+    # are kept.
+    unavailable: list[str]
+    errors: list[str]
+
+
+def default_proposers(claim: Claim) -> list[Proposer]:
+    """The proposers that run for `claim`. The external search costs quota, so it only runs for check-worthy
+    claims, and only when a key is configured."""
+    proposers: list[Proposer] = [NamedSourcesProposer()]
+    external = FactCheckSearchProposer()
+    if external.enabled and claim.is_checkworthy:
+        proposers.append(external)
+    return proposers
+
+
+def propose_sources(*, claim_id: int, proposers: list[Proposer] | None = None, takeover: bool = False):
+    """Ask every proposer for candidates and store them as proposals; the run's outcome, or None when there is
+    nothing to do (the claim is gone, done, or another worker is on it).
+
+    Safe to run again: a claim has one proposal per target, so nothing is duplicated, and a proposal a reviewer
+    accepted or rejected keeps its decision (a rejected target never comes back as new). The proposers run
+    outside any transaction: one may call an outside service.
+    """
+    stale_before = timezone.now() - datetime.timedelta(
+        seconds=0 if takeover else settings.PROPOSALS_STALE_AFTER_SECONDS
+    )
+    if not Claim.objects.start_proposals(claim_id, stale_before=stale_before):
+        return None
+    claim = Claim.objects.select_related("speaker", "article").filter(pk=claim_id).first()
+    if claim is None:
+        return None
+    candidates, unavailable, errors = [], [], []
+    for proposer in default_proposers(claim) if proposers is None else proposers:
+        try:
+            candidates.extend(proposer.propose(claim))
+        except ProposerUnavailable as exc:
+            unavailable.append(str(exc))
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception as exc:
+            # One broken proposer must not cost the others' results; its error is shown on the claim.
+            logger.exception("proposer %s failed for claim %s", proposer.name, claim_id)
+            errors.append(f"{proposer.name}: {type(exc).__name__}: {exc}"[:500])
+    candidates.extend(_sources_of_documents(candidates))
+    with transaction.atomic():
+        created = _store_proposals(claim, candidates)
+        Claim.objects.filter(pk=claim_id, proposals_status=WorkStatus.RUNNING).update(
+            proposals_status=WorkStatus.FAILED if unavailable or errors else WorkStatus.DONE,
+            proposals_finished_at=timezone.now(),
+            proposals_error="; ".join(errors + unavailable)[:2000],
+        )
+    return ProposalRun(created=created, unavailable=unavailable, errors=errors)
+
+
+# A document's source is worth proposing too, a little below the document that brought it up.
+SOURCE_OF_DOCUMENT_FACTOR = 0.9
+
+
+def _sources_of_documents(candidates: list[Candidate]) -> list[Candidate]:
+    named = {c.source_id for c in candidates if c.source_id is not None}
+    documents = [c for c in candidates if c.document_id is not None]
+    sources = dict(Document.objects.filter(pk__in=[c.document_id for c in documents]).values_list("pk", "source_id"))
+    titles = dict(Document.objects.filter(pk__in=sources).values_list("pk", "title"))
+    best: dict[int, Candidate] = {}
+    for candidate in sorted(documents, key=lambda c: -c.score):
+        source_id = sources.get(candidate.document_id)
+        if source_id is None or source_id in named or source_id in best:
+            continue
+        best[source_id] = Candidate(
+            candidate.method,
+            round(candidate.score * SOURCE_OF_DOCUMENT_FACTOR, 4),
+            f"publishes “{titles.get(candidate.document_id, '')}”",
+            source_id=source_id,
+        )
+    return list(best.values())
+
+
+def _store_proposals(claim: Claim, candidates: list[Candidate]) -> int:
+    """New targets become proposals; a target still only proposed gets the newest score and reason; a target a
+    reviewer decided on is left alone."""
+    best: dict[tuple, Candidate] = {}
+    for candidate in candidates:
+        if candidate.target not in best or candidate.score > best[candidate.target].score:
+            best[candidate.target] = candidate
+    existing = {_proposal_target(p): p for p in claim.proposals.all()}
+    new, refreshed = [], []
+    for target, candidate in best.items():
+        fields = {
+            "method": candidate.method,
+            "score": min(1.0, max(0.0, candidate.score)),
+            "reason": candidate.reason[:2000],
+        }
+        proposal = existing.get(target)
+        if proposal is None:
+            new.append(
+                Proposal(
+                    claim=claim,
+                    document_id=candidate.document_id,
+                    source_id=candidate.source_id,
+                    earlier_claim_id=candidate.earlier_claim_id,
+                    external_url=candidate.external_url,
+                    external_title=candidate.external_title,
+                    external_publisher=candidate.external_publisher,
+                    external_rating=candidate.external_rating,
+                    **fields,
+                )
+            )
+        elif proposal.status == ProposalStatus.PROPOSED:
+            for name, value in fields.items():
+                setattr(proposal, name, value)
+            refreshed.append(proposal)
+    Proposal.objects.bulk_create(new, ignore_conflicts=True)
+    Proposal.objects.bulk_update(refreshed, ["method", "score", "reason"])
+    return len(new)
+
+
+def _proposal_target(proposal: Proposal) -> tuple:
+    if proposal.document_id is not None:
+        return ("document", proposal.document_id)
+    if proposal.source_id is not None:
+        return ("source", proposal.source_id)
+    if proposal.earlier_claim_id is not None:
+        return ("earlier_claim", proposal.earlier_claim_id)
+    return ("external_url", proposal.external_url)
+
+
+@transaction.atomic
+def request_proposals(*, claim_id: int) -> bool:
+    """ "Propose again": queue a new proposal run for a claim, unless one is running right now."""
+    stale_before = timezone.now() - datetime.timedelta(seconds=settings.PROPOSALS_STALE_AFTER_SECONDS)
+    updated = (
+        Claim.objects.filter(pk=claim_id)
+        .exclude(proposals_status=WorkStatus.RUNNING, proposals_started_at__gte=stale_before)
+        .update(proposals_status=WorkStatus.PENDING, proposals_error="")
+    )
+    if updated:
+        tasks.propose_sources.delay_on_commit(claim_id)
+    return bool(updated)
+
+
+@transaction.atomic
+def repropose_for_new_documents(*, limit: int = 1000) -> int:
+    """Queue proposals again for open claims whose last run finished before the newest document was embedded:
+    a new document may be evidence for them. Periodic (Celery beat); the number of claims queued."""
+    newest = Document.objects.aggregate(newest=Max("embedded_at"))["newest"]
+    if newest is None:
+        return 0
+    ids = list(
+        Claim.objects.awaiting_review()
+        .filter(proposals_status=WorkStatus.DONE, proposals_finished_at__lt=newest)
+        .order_by("proposals_finished_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    Claim.objects.filter(pk__in=ids, proposals_status=WorkStatus.DONE).update(proposals_status=WorkStatus.PENDING)
+    for claim_id in ids:
+        tasks.propose_sources.delay_on_commit(claim_id)
+    return len(ids)

@@ -39,3 +39,34 @@ def extract_article(self, article_id: int) -> int | None:
 )
 def embed_documents(document_ids: list[int] | None = None) -> int:
     return services.embed_documents(document_ids=document_ids)
+
+
+@shared_task(
+    name="claims.propose_sources",
+    bind=True,
+    # Idempotent (one proposal per claim and target), so a task whose worker died may safely run again.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def propose_sources(self, claim_id: int) -> int | None:
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    run = services.propose_sources(claim_id=claim_id, takeover=redelivered)
+    if run is None:
+        return None
+    if run.unavailable and self.request.retries < self.max_retries and not self.request.is_eager:
+        # An outside service was down: the run is marked failed (its error visible), the other proposers' results
+        # are stored, and the whole run is tried again later. Running again duplicates nothing. Tasks run in
+        # process (no broker) are not retried: the web request that ran them must not wait; "propose again" does.
+        raise self.retry(countdown=min(600, 30 * 2**self.request.retries))
+    return run.created
+
+
+@shared_task(name="claims.repropose_for_new_documents")
+def repropose_for_new_documents() -> int:
+    return services.repropose_for_new_documents()

@@ -159,6 +159,13 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An unacknowledged (acks_late) task whose worker died is handed out again after this many seconds.
+# Periodic work (run `celery -A factcheck beat`): claims are proposed sources again when new documents arrive.
+CELERY_BEAT_SCHEDULE = {
+    "repropose-for-new-documents": {
+        "task": "claims.repropose_for_new_documents",
+        "schedule": env_int("REPROPOSE_EVERY_SECONDS", 900),
+    },
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)}
 
 # Ingestion limits: an article larger than this is refused with a clear message, not truncated.
@@ -173,6 +180,19 @@ FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", ARTICLE_MAX_BYTES)
 # Extraction that started longer ago than this without finishing is treated as abandoned and may be taken again.
 EXTRACTION_STALE_AFTER_SECONDS = env_int("EXTRACTION_STALE_AFTER_SECONDS", 600)
+PROPOSALS_STALE_AFTER_SECONDS = env_int("PROPOSALS_STALE_AFTER_SECONDS", 300)
+
+# External fact-check search (Google Fact Check Tools `claims:search` or a service speaking its format); off
+# without a key.
+FACTCHECK_TOOLS_API_KEY = os.environ.get("FACTCHECK_TOOLS_API_KEY", "")
+FACTCHECK_TOOLS_URL = os.environ.get(
+    "FACTCHECK_TOOLS_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
+)
+FACTCHECK_TOOLS_CONNECT_TIMEOUT = float(os.environ.get("FACTCHECK_TOOLS_CONNECT_TIMEOUT", "3"))
+FACTCHECK_TOOLS_TIMEOUT = float(os.environ.get("FACTCHECK_TOOLS_TIMEOUT", "8"))
+FACTCHECK_TOOLS_RETRIES = env_int("FACTCHECK_TOOLS_RETRIES", 3)
+FACTCHECK_TOOLS_BACKOFF = float(os.environ.get("FACTCHECK_TOOLS_BACKOFF", "0.5"))
+FACTCHECK_TOOLS_PAGE_SIZE = env_int("FACTCHECK_TOOLS_PAGE_SIZE", 5)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models.articles import WorkStatus
@@ -36,6 +38,21 @@ class ClaimQuerySet(models.QuerySet):
 
     def approved(self):
         return self.filter(state=ClaimState.APPROVED)
+
+    def start_proposals(self, pk: int, *, stale_before) -> bool:
+        """Claim the source proposals of one claim for this worker; False if another worker has them or they are
+        done. A run that started before `stale_before` belongs to a worker that died and may be taken over."""
+        claimable = Q(proposals_status__in=[WorkStatus.PENDING, WorkStatus.FAILED]) | Q(
+            proposals_status=WorkStatus.RUNNING, proposals_started_at__lt=stale_before
+        )
+        return (
+            self.filter(claimable, pk=pk).update(
+                proposals_status=WorkStatus.RUNNING,
+                proposals_started_at=timezone.now(),
+                proposals_finished_at=None,
+            )
+            == 1
+        )
 
     def untouched(self):
         """Claims no person has worked on yet: re-running extraction may update or drop these, and only these."""
