@@ -1,0 +1,38 @@
+"""`manage.py evaluate_proposals` on the sample registry: recall@3 lines, and nothing left in the database."""
+
+import io
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims.models import Article, Claim, Document, Proposal, Source
+from tests.conftest import SAMPLE_ARTICLE, SAMPLE_GOLD, SAMPLE_REGISTRY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recall_at_3_is_printed_and_the_database_is_left_as_it_was():
+    out = io.StringIO()
+    call_command(
+        "evaluate_proposals",
+        "--registry", str(SAMPLE_REGISTRY), "--gold", str(SAMPLE_GOLD), "--article", str(SAMPLE_ARTICLE),
+        stdout=out,
+    )  # fmt: skip
+    metrics = dict(re.findall(r"^(recall@3_\w+): ([0-9.]+)$", out.getvalue(), flags=re.MULTILINE))
+    assert set(metrics) == {"recall@3_sources", "recall@3_documents"}
+    # The named sources alone (outlet, speaker, names in the text) find 12 of the 14 gold sources.
+    assert float(metrics["recall@3_sources"]) >= 0.85
+    assert "sentence 2: Wie die Nachrichtenagentur" in out.getvalue()
+    for model in (Article, Claim, Source, Document, Proposal):
+        assert not model.objects.exists()
+
+
+def test_a_registry_without_gold_is_refused(tmp_path):
+    registry = tmp_path / "registry.json"
+    registry.write_text('{"sources": []}', encoding="utf-8")
+    with pytest.raises(CommandError, match="no 'gold' list"):
+        call_command(
+            "evaluate_proposals", "--registry", str(registry), "--gold", str(SAMPLE_GOLD),
+            "--article", str(SAMPLE_ARTICLE), stdout=io.StringIO(),
+        )  # fmt: skip
