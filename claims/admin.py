@@ -55,13 +55,7 @@ class ArticleAdmin(admin.ModelAdmin):
         form = IngestForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                if form.fetches():
-                    result = services.ingest_url(url=form.cleaned_data["url"], actor=request.user)
-                else:
-                    content, input_format = form.content()
-                    result = services.ingest_article(
-                        content=content, url=form.cleaned_data["url"], input_format=input_format, actor=request.user
-                    )
+                result = services.ingest(**form.ingest_arguments(), actor=request.user)
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:

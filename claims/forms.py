@@ -62,6 +62,13 @@ class IngestForm(forms.Form):
         html = looks_like_html(content, upload.name if upload else "")
         return content, InputFormat.HTML if html else InputFormat.TEXT
 
+    def ingest_arguments(self) -> dict:
+        """What `services.ingest` needs: the page's URL alone, or the content with its format and origin URL."""
+        if self.fetches():
+            return {"url": self.cleaned_data["url"]}
+        content, input_format = self.content()
+        return {"content": content, "input_format": input_format, "url": self.cleaned_data["url"]}
+
     def add_service_error(self, error: ValidationError) -> None:
         """Show the ingest service's refusal on the field the user filled in: problems with the content on the
         text, the file or, for a fetched page, the URL."""

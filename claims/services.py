@@ -48,6 +48,16 @@ class IngestResult:
     created: bool
 
 
+def ingest(
+    *, content: str | bytes | None = None, url: str = "", input_format: str = InputFormat.TEXT, actor=None
+) -> IngestResult:
+    """Store what a form or an API client sent: the content given (with `url` as its origin), or, without content,
+    the page fetched from `url`."""
+    if content is None:
+        return ingest_url(url=url, actor=actor)
+    return ingest_article(content=content, url=url, input_format=input_format, actor=actor)
+
+
 @transaction.atomic
 def ingest_article(
     *,
