@@ -1,14 +1,18 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from claims import services
+from claims import registry_files, services
 from claims.forms import IngestForm
-from claims.models import Article, Claim, Document, FetchAllowedHost, Proposal, Source, Speaker
+from claims.models import Article, Claim, Document, FetchAllowedHost, Proposal, Reliability, Source, Speaker
 
 
 @admin.register(Article)
@@ -124,38 +128,171 @@ class SpeakerAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
 
 
+# Django 6 reads a URL typed without a scheme as https; say so now, as the ingest form does.
+URL_FORM_FIELD = {models.URLField: {"assume_scheme": "https"}}
+
+
 class DocumentInline(admin.TabularInline):
     model = Document
     fields = ["title", "url", "language", "published_on"]
+    formfield_overrides = URL_FORM_FIELD
     extra = 0
     show_change_link = True
 
 
+def _set_reliability(level: Reliability):
+    """A bulk action that sets the selected sources' reliability to `level`: one per level, no extra page."""
+
+    def action(modeladmin, request, queryset):
+        count = queryset.update(reliability=level, updated_at=timezone.now())
+        modeladmin.message_user(
+            request, _("Reliability of %(count)d source(s) set to %(level)s.") % {"count": count, "level": level.label}
+        )
+
+    action.__name__ = f"set_reliability_{level.value}"
+    description = format_lazy(_("Set the reliability of the selected sources to “{}”"), level.label)
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+class RegistryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Registry file"),
+        help_text=_(
+            "JSON (.json, with `sources` and `documents` lists), JSONL (.jsonl: one object a line with `type` "
+            "source or document) or CSV (.csv: a `type` column, aliases separated by |), as `manage.py "
+            "import_sources` reads them."
+        ),
+    )
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "key", "kind", "domain", "language", "reliability", "active"]
+    list_display = ["name", "key", "kind", "domain", "language", "reliability", "active", "document_count"]
     list_filter = ["kind", "reliability", "active", "language"]
-    search_fields = ["name", "key", "domain", "notes"]
+    search_fields = ["name", "key", "domain", "aliases", "notes", "reliability_note"]
     prepopulated_fields = {"key": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [DocumentInline]
-    actions = ["activate", "deactivate"]
+    actions = ["activate", "deactivate", *(_set_reliability(level) for level in Reliability)]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(document_count=Count("documents"))
+
+    @admin.display(description=_("documents"), ordering="document_count")
+    def document_count(self, source):
+        return source.document_count
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Document:
+            return super().save_formset(request, form, formset, change)
+        # Documents edited inline go through the same service as in their own admin: a new title is embedded again.
+        for document in formset.save(commit=False):
+            services.save_document(document=document)
+        for document in formset.deleted_objects:
+            document.delete()
 
     @admin.action(description=_("Mark the selected sources active"), permissions=["change"])
     def activate(self, request, queryset):
-        queryset.update(active=True)
+        count = queryset.update(active=True, updated_at=timezone.now())
+        self.message_user(request, _("%(count)d source(s) marked active.") % {"count": count})
 
     @admin.action(description=_("Mark the selected sources inactive"), permissions=["change"])
     def deactivate(self, request, queryset):
-        queryset.update(active=False)
+        count = queryset.update(active=False, updated_at=timezone.now())
+        self.message_user(request, _("%(count)d source(s) marked inactive.") % {"count": count})
+
+    def get_urls(self):
+        upload = path("import/", self.admin_site.admin_view(self.import_view), name="claims_source_import")
+        return [upload, *super().get_urls()]
+
+    def import_view(self, request):
+        """The registry import of `manage.py import_sources`, for an uploaded file, with the same report."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = RegistryImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                registry = registry_files.read_registry(upload.read(), format=registry_files.format_of(upload.name))
+                result = services.import_registry(data=registry.data)
+            except registry_files.UnusableFile as exc:
+                form.add_error("file", str(exc))
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                report = registry_files.report(registry, result)
+                rejected = len(registry.unplaced) + len(result.rejected)
+                level = messages.WARNING if rejected else messages.SUCCESS
+                self.message_user(
+                    request,
+                    _("Import done: %(rejected)d of %(rows)d rows rejected.")
+                    % {"rejected": rejected, "rows": registry.rows},
+                    level,
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+            "title": _("Import sources and documents"),
+        }
+        return TemplateResponse(request, "admin/claims/source/import.html", context)
+
+
+class EmbeddedFilter(admin.SimpleListFilter):
+    title = _("embedded")
+    parameter_name = "embedded"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No, waiting for the embedding task"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(embedding__isnull=self.value() == "no")
+        return queryset
 
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "source", "language", "published_on", "created_at"]
-    list_filter = ["language", "source__kind", "source"]
-    search_fields = ["title", "text", "url", "source__name"]
+    list_display = ["title", "source", "key", "language", "published_on", "is_embedded", "created_at"]
+    list_filter = [
+        EmbeddedFilter,
+        "language",
+        "source__kind",
+        "source__reliability",
+        "source__active",
+        "published_on",
+        "source",
+    ]
+    search_fields = ["title", "key", "url", "text", "source__name", "source__key"]
     list_select_related = ["source"]
     raw_id_fields = ["source"]
+    readonly_fields = ["embedded_at", "created_at", "updated_at"]
+    formfield_overrides = URL_FORM_FIELD
+    actions = ["embed_again"]
+
+    def get_queryset(self, request):
+        # The vector itself is never shown; the list only says whether there is one.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("embedding")
+            .annotate(has_embedding=ExpressionWrapper(Q(embedding__isnull=False), output_field=BooleanField()))
+        )
+
+    @admin.display(description=_("embedded"), boolean=True, ordering="has_embedding")
+    def is_embedded(self, document):
+        return document.has_embedding
+
+    def save_model(self, request, obj, form, change):
+        # A new title or text makes the embedding stale: the service clears it and queues the embedding.
+        services.save_document(document=obj)
+
+    @admin.action(description=_("Embed the selected documents again"), permissions=["change"])
+    def embed_again(self, request, queryset):
+        count = services.reembed_documents(document_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d document(s) queued to be embedded again.") % {"count": count})
 
 
 @admin.register(FetchAllowedHost)

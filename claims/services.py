@@ -1,13 +1,16 @@
 """Writes of the claims app. Views, API views, tasks and commands parse their input and call one of these."""
 
 import datetime
+import json
 import logging
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -32,6 +35,7 @@ from claims.models import (
     WorkStatus,
 )
 from claims.models.articles import InputFormat
+from claims.models.registry import Reliability, SourceKind
 from claims.proposing.base import Candidate, Proposer, ProposerUnavailable
 from claims.proposing.factcheck_search import FactCheckSearchProposer
 from claims.proposing.named_sources import NamedSourcesProposer
@@ -293,41 +297,373 @@ def retry_extraction(*, article_id: int, again: bool = False) -> bool:
 
 
 @dataclass(frozen=True)
+class RejectedRow:
+    """A registry row that was not stored, and why."""
+
+    kind: str  # "source" or "document"
+    # The row's position among the import's rows of its kind, from 1: the file readers turn it into a line.
+    row: int
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RegistryImport:
-    sources: int
-    documents: int
+    sources_created: int = 0
+    sources_updated: int = 0
+    sources_unchanged: int = 0
+    documents_created: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+    @property
+    def sources(self) -> int:
+        """Sources the import stored or found as they were."""
+        return self.sources_created + self.sources_updated + self.sources_unchanged
+
+    @property
+    def documents(self) -> int:
+        return self.documents_created + self.documents_updated + self.documents_unchanged
 
 
 SOURCE_FIELDS = ("name", "kind", "domain", "language", "aliases", "reliability", "reliability_note", "active", "notes")
 DOCUMENT_FIELDS = ("url", "title", "text", "language", "published_on")
+# Keys, domains and URLs are looked up in chunks: SQLite limits the parameters of one query.
+LOOKUP_CHUNK = 2000
+HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Aliases are written `|`-separated in CSV, so that every registry can be exported to every format.
+ALIAS_SEPARATOR = "|"
+
+
+class RowError(Exception):
+    """Why one registry row cannot be stored; the import goes on with the other rows."""
 
 
 @transaction.atomic
-def import_registry(*, data: dict) -> RegistryImport:
+def import_registry(*, data: dict, on_row: Callable[[], None] | None = None) -> RegistryImport:
     """Create or update sources and documents by key, from the registry format (`sources`, `documents`).
 
-    All or nothing: a row that does not fit raises ValidationError naming it, and nothing is stored.
+    Each row is checked on its own: valid rows are stored, the others are returned as rejected with the reason,
+    and a document whose source was rejected is rejected with it. A field a row leaves out keeps its stored value
+    (or the default, for a new row). A source is found by its key; a document by its key, else by its source and
+    URL (a document needs one or the other, so that importing it again updates it rather than adding a copy). A
+    document whose title or text changes loses its embedding, which is computed again in the background after
+    the import commits; the same file imported twice changes nothing the second time. `on_row` is called once per
+    row, for a progress bar.
     """
-    sources = {}
-    for index, row in enumerate(data.get("sources", [])):
-        key = row.get("key")
-        if not key or not row.get("name"):
-            raise ValidationError({"sources": f"Source {index + 1} needs a key and a name."})
-        defaults = {field: row[field] for field in SOURCE_FIELDS if field in row}
-        sources[key], _created = Source.objects.update_or_create(key=key, defaults=defaults)
-    documents = 0
-    for index, row in enumerate(data.get("documents", [])):
-        source = sources.get(row.get("source")) or Source.objects.filter(key=row.get("source")).first()
-        if source is None or not row.get("title") or not row.get("text"):
-            raise ValidationError({"documents": f"Document {index + 1} needs a known source key, a title and a text."})
-        defaults = {"source": source, **{field: row[field] for field in DOCUMENT_FIELDS if field in row}}
-        if row.get("key"):
-            Document.objects.update_or_create(key=row["key"], defaults=defaults)
+    tick = on_row or (lambda: None)
+    rejected: list[RejectedRow] = []
+    source_rows, document_rows = _rows_of(data, "sources"), _rows_of(data, "documents")
+
+    # Sources first: documents may name a source from the same import.
+    sources: dict[str, tuple[int, dict]] = {}
+    rejected_sources: dict[str, str] = {}
+    for number, row in enumerate(source_rows, start=1):
+        key = _row_key(row)
+        try:
+            key, fields = _clean_source(row)
+            if key in sources:
+                raise RowError(f"The key appears again; source {sources[key][0]} has it.")
+        except RowError as exc:
+            rejected.append(RejectedRow("source", number, key, str(exc)))
+            if key and key not in sources:
+                rejected_sources.setdefault(key, str(exc))
         else:
-            Document.objects.update_or_create(source=source, url=row.get("url", ""), defaults=defaults)
-        documents += 1
+            sources[key] = (number, fields)
+        tick()
+    source_counts = _store_sources(sources)
+
+    cleaned = []
+    for number, row in enumerate(document_rows, start=1):
+        try:
+            cleaned.append((number, _row_key(row), *_clean_document(row), None))
+        except RowError as exc:
+            cleaned.append((number, _row_key(row), None, None, str(exc)))
+    source_ids = _ids_by_key(Source, {source_key for _n, _k, source_key, _f, error in cleaned if not error})
+    document_counts, rows_rejected = _store_documents(cleaned, source_ids, rejected_sources, tick)
+    rejected.extend(rows_rejected)
     tasks.embed_documents.delay_on_commit()
-    return RegistryImport(sources=len(sources), documents=documents)
+    return RegistryImport(**source_counts, **document_counts, rejected=rejected)
+
+
+def _rows_of(data: dict, name: str) -> list:
+    rows = data.get(name) or []
+    if not isinstance(rows, list):
+        raise ValidationError({name: f"`{name}` must be a list."})
+    return rows
+
+
+def _row_key(row) -> str:
+    key = row.get("key") if isinstance(row, dict) else None
+    return key.strip() if isinstance(key, str) else ""
+
+
+def _text(row: dict, name: str, *, required: bool = False, max_length: int | None = None, strip: bool = True) -> str:
+    value = row.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise RowError(f"`{name}` must be text, not {json.dumps(value, ensure_ascii=False, default=str)[:100]}.")
+    if strip:
+        value = value.strip()
+    if required and not value.strip():
+        raise RowError(f"`{name}` is missing or empty.")
+    if max_length is not None and len(value) > max_length:
+        raise RowError(f"`{name}` is longer than {max_length:,} characters.")
+    return value
+
+
+def _key(row: dict, *, required: bool) -> str | None:
+    key = _text(row, "key", required=required, max_length=100)
+    if not key:
+        return None
+    try:
+        validate_slug(key)
+    except ValidationError:
+        raise RowError(f"`key` {key!r} must be a slug: letters, digits, hyphens and underscores.") from None
+    return key
+
+
+def _choice(row: dict, name: str, choices) -> str:
+    value = row.get(name)
+    if value not in choices.values:
+        allowed = ", ".join(choices.values)
+        raise RowError(f"`{name}` {json.dumps(value, ensure_ascii=False)[:100]} is not one of: {allowed}.")
+    return value
+
+
+def _language(row: dict) -> str:
+    language = _text(row, "language").lower()
+    if language and not LANGUAGE_CODE.fullmatch(language):
+        raise RowError(f"`language` {language!r} must be a two-letter code (en, de) or empty.")
+    return language
+
+
+def _domain(row: dict) -> str:
+    domain = _text(row, "domain").lower().removesuffix(".")
+    if domain and (len(domain) > 253 or not all(HOST_LABEL.fullmatch(label) for label in domain.split("."))):
+        raise RowError(f"`domain` {domain[:100]!r} must be a host name such as example.org, without scheme or path.")
+    return domain
+
+
+def _aliases(row: dict) -> list[str]:
+    aliases = row.get("aliases")
+    if aliases is None:
+        return []
+    if not isinstance(aliases, list) or not all(isinstance(alias, str) and alias.strip() for alias in aliases):
+        raise RowError("`aliases` must be a list of names (non-empty texts).")
+    if any(ALIAS_SEPARATOR in alias for alias in aliases):
+        raise RowError(f"An alias may not contain {ALIAS_SEPARATOR!r}.")
+    return [alias.strip() for alias in aliases]
+
+
+def _clean_source(row) -> tuple[str, dict]:
+    if not isinstance(row, dict):
+        raise RowError("A source must be an object of fields.")
+    key = _key(row, required=True)
+    fields = {"name": _text(row, "name", required=True, max_length=300)}
+    if "kind" in row:
+        fields["kind"] = _choice(row, "kind", SourceKind)
+    if "reliability" in row:
+        fields["reliability"] = _choice(row, "reliability", Reliability)
+    if "domain" in row:
+        fields["domain"] = _domain(row)
+    if "language" in row:
+        fields["language"] = _language(row)
+    if "aliases" in row:
+        fields["aliases"] = _aliases(row)
+    if "active" in row:
+        if not isinstance(row["active"], bool):
+            raise RowError(f"`active` must be true or false, not {json.dumps(row['active'])[:100]}.")
+        fields["active"] = row["active"]
+    for name in ("reliability_note", "notes"):
+        if name in row:
+            fields[name] = _text(row, name, strip=False)
+    return key, fields
+
+
+def _clean_document(row) -> tuple[str | None, dict]:
+    """The document's source key and its fields."""
+    if not isinstance(row, dict):
+        raise RowError("A document must be an object of fields.")
+    _key(row, required=False)
+    source_key = _text(row, "source", required=True)
+    fields = {
+        "title": _text(row, "title", required=True, max_length=500),
+        "text": _text(row, "text", required=True, strip=False),
+    }
+    if "url" in row:
+        url = _text(row, "url", max_length=2000)
+        if url:
+            try:
+                ARTICLE_URL_VALIDATOR(url)
+            except ValidationError:
+                raise RowError(f"`url` {url[:200]!r} is not an http(s) URL.") from None
+        fields["url"] = url
+    if "language" in row:
+        fields["language"] = _language(row)
+    if "published_on" in row:
+        fields["published_on"] = _date(row["published_on"])
+    return source_key, fields
+
+
+def _date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise RowError(f"`published_on` {json.dumps(value, default=str)[:100]} is not a date (YYYY-MM-DD).")
+
+
+def _ids_by_key(model, keys) -> dict[str, int]:
+    found = {}
+    for chunk in _batches(sorted(keys), LOOKUP_CHUNK):
+        found.update(model.objects.filter(key__in=chunk).values_list("key", "pk"))
+    return found
+
+
+def _store_sources(sources: dict[str, tuple[int, dict]]) -> dict[str, int]:
+    existing = {}
+    for chunk in _batches(sorted(sources), LOOKUP_CHUNK):
+        existing.update((source.key, source) for source in Source.objects.filter(key__in=chunk))
+    now = timezone.now()
+    new, changed, unchanged = [], [], 0
+    for key, (_number, fields) in sources.items():
+        source = existing.get(key)
+        if source is None:
+            new.append(Source(key=key, **fields))
+        elif any(getattr(source, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(source, name, value)
+            source.updated_at = now
+            changed.append(source)
+        else:
+            unchanged += 1
+    Source.objects.bulk_create(new, batch_size=500)
+    Source.objects.bulk_update(changed, [*SOURCE_FIELDS, "updated_at"], batch_size=500)
+    return {"sources_created": len(new), "sources_updated": len(changed), "sources_unchanged": unchanged}
+
+
+def _store_documents(cleaned, source_ids, rejected_sources, tick) -> tuple[dict[str, int], list[RejectedRow]]:
+    keys = {key for _n, key, _s, _f, error in cleaned if key and not error}
+    urls = {fields["url"] for _n, _k, _s, fields, error in cleaned if not error and fields.get("url")}
+    # Embeddings are not read: a document that keeps its text keeps its embedding untouched.
+    documents = Document.objects.defer("embedding")
+    # One instance per stored document, whether it was found by its key or by its URL.
+    loaded: dict[int, Document] = {}
+    for chunk in _batches(sorted(keys), LOOKUP_CHUNK):
+        loaded.update((document.pk, document) for document in documents.filter(key__in=chunk))
+    for chunk in _batches(sorted(urls), LOOKUP_CHUNK):
+        for document in documents.filter(url__in=chunk):
+            loaded.setdefault(document.pk, document)
+    by_key = {document.key: document for document in loaded.values() if document.key}
+    by_place = {(document.source_id, document.url): document for document in loaded.values() if document.url}
+
+    now = timezone.now()
+    rejected, new, changed, text_changed, unchanged = [], [], [], [], 0
+    # What the rows before have claimed: a key, a source and URL, a stored document.
+    claimed: dict[tuple, int] = {}
+    for number, key, source_key, fields, error in cleaned:
+        try:
+            if error:
+                raise RowError(error)
+            if source_key in rejected_sources:
+                raise RowError(f"Its source {source_key!r} was rejected: {rejected_sources[source_key]}")
+            if source_key not in source_ids:
+                raise RowError(f"The source {source_key!r} is not in the registry or in this import.")
+            source_id = source_ids[source_key]
+            document = by_key.get(key) if key else None
+            url = fields.get("url", document.url if document else "")
+            owner = by_place.get((source_id, url)) if url else None
+            if not key and not url:
+                raise RowError("A document needs a key or a URL, so that importing it again updates it.")
+            if not key or document is None and owner is not None and owner.key is None:
+                document = owner
+            if owner is not None and (document is None or owner.pk != document.pk):
+                raise RowError(f"Source {source_key!r} already has a document at this URL (key {owner.key!r}).")
+            markers = [("key", key), ("place", source_id, url), ("pk", document.pk if document else None)]
+            markers = [marker for marker in markers if marker[-1]]
+            earlier = next((claimed[marker] for marker in markers if marker in claimed), None)
+            if earlier is not None:
+                raise RowError(f"Document {earlier} of this import is the same document (same key, or source and URL).")
+        except RowError as exc:
+            rejected.append(RejectedRow("document", number, key, str(exc)))
+            tick()
+            continue
+        claimed.update(dict.fromkeys(markers, number))
+        values = {"source_id": source_id, "key": key or (document.key if document else None), **fields}
+        if document is None:
+            new.append(Document(**values))
+        elif any(getattr(document, name) != value for name, value in values.items()):
+            if document.title != fields["title"] or document.text != fields["text"]:
+                text_changed.append(document.pk)
+            for name, value in values.items():
+                setattr(document, name, value)
+            document.updated_at = now
+            changed.append(document)
+        else:
+            unchanged += 1
+        tick()
+    Document.objects.bulk_create(new, batch_size=500)
+    Document.objects.bulk_update(changed, ["source", "key", *DOCUMENT_FIELDS, "updated_at"], batch_size=500)
+    for chunk in _batches(text_changed, LOOKUP_CHUNK):
+        # A new title or text makes the embedding stale; the embedding task computes it again after the commit.
+        Document.objects.filter(pk__in=chunk).update(embedding=None, embedded_at=None)
+    counts = {"documents_created": len(new), "documents_updated": len(changed), "documents_unchanged": unchanged}
+    return counts, rejected
+
+
+def export_registry() -> dict:
+    """The whole registry in `import_registry`'s shape, every field given: importing it back changes nothing."""
+    sources = list(Source.objects.order_by("key").values("key", *SOURCE_FIELDS))
+    documents = [
+        {
+            "key": row["key"],
+            "source": row.pop("source__key"),
+            **{name: row[name] for name in DOCUMENT_FIELDS},
+            "published_on": row["published_on"].isoformat() if row["published_on"] else None,
+        }
+        for row in Document.objects.order_by("source__key", "key", "url", "pk")
+        .values("key", "source__key", *DOCUMENT_FIELDS)
+        .iterator(chunk_size=2000)
+    ]
+    return {"sources": sources, "documents": documents}
+
+
+@transaction.atomic
+def reembed_documents(*, document_ids: list[int]) -> int:
+    """Clear the embeddings of these documents and queue them to be embedded again once this commits ("embed
+    again" in the admin, after a change of model, say); the number of documents cleared."""
+    ids = list(Document.objects.filter(pk__in=document_ids).values_list("pk", flat=True))
+    # updated_at moves too, so that an embedding computed from before cannot be written over the cleared one.
+    Document.objects.filter(pk__in=ids).update(embedding=None, embedded_at=None, updated_at=timezone.now())
+    if ids:
+        tasks.embed_documents.delay_on_commit(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def save_document(*, document: Document) -> bool:
+    """Store a document edited by hand (the admin). A new document, or one whose title or text changed, loses its
+    embedding and is queued to be embedded once this commits; so is one not embedded yet. True when queued."""
+    stored = Document.objects.filter(pk=document.pk).values("title", "text", "embedded_at").first()
+    stale = stored is None or (stored["title"], stored["text"]) != (document.title, document.text)
+    if stale:
+        document.embedding = None
+        document.embedded_at = None
+    document.save()
+    queued = stale or stored["embedded_at"] is None
+    if queued:
+        tasks.embed_documents.delay_on_commit([document.pk])
+    return queued
 
 
 EMBEDDING_BATCH = 64

@@ -1,0 +1,221 @@
+"""The source registry in the admin: search, filters, bulk actions, edits that re-embed, and the import page."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import Document, Reliability, Source, SourceKind
+from tests.conftest import SAMPLE_REGISTRY
+from tests.factories import make_document, make_source
+
+pytestmark = pytest.mark.django_db
+
+FAKE_VECTOR = b"\x00" * 1536
+SOURCES = reverse("admin:claims_source_changelist")
+DOCUMENTS = reverse("admin:claims_document_changelist")
+
+
+@pytest.fixture
+def admin_client(client, adam):
+    client.force_login(adam)
+    return client
+
+
+def run_action(client, url: str, action: str, objects) -> None:
+    response = client.post(url, {"action": action, "_selected_action": [obj.pk for obj in objects]})
+    assert response.status_code == 302
+
+
+def embed_fake(*documents, days_ago: int = 1) -> None:
+    Document.objects.filter(pk__in=[d.pk for d in documents]).update(
+        embedding=FAKE_VECTOR, embedded_at=timezone.now() - timedelta(days=days_ago)
+    )
+
+
+def test_the_admin_activates_and_deactivates_the_selected_sources(admin_client):
+    on, off, other = make_source(active=False), make_source(active=True), make_source(active=False)
+    run_action(admin_client, SOURCES, "activate", [on])
+    run_action(admin_client, SOURCES, "deactivate", [off])
+    assert dict(Source.objects.values_list("pk", "active")) == {on.pk: True, off.pk: False, other.pk: False}
+
+
+@pytest.mark.parametrize("level", list(Reliability))
+def test_the_admin_sets_the_reliability_of_the_selected_sources(admin_client, level):
+    chosen, other = make_source(), make_source(reliability=Reliability.MEDIUM)
+    before = chosen.updated_at
+    run_action(admin_client, SOURCES, f"set_reliability_{level.value}", [chosen])
+    chosen.refresh_from_db()
+    assert chosen.reliability == level and chosen.updated_at > before
+    assert Source.objects.get(pk=other.pk).reliability == Reliability.MEDIUM
+
+
+def test_embed_again_clears_the_selected_embeddings_and_recomputes_them_after_commit(
+    admin_client, django_capture_on_commit_callbacks
+):
+    chosen, other = make_document(), make_document()
+    embed_fake(chosen, other)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run_action(admin_client, DOCUMENTS, "embed_again", [chosen])
+    chosen.refresh_from_db()
+    assert (chosen.embedding, chosen.embedded_at) == (None, None)
+    assert bytes(Document.objects.get(pk=other.pk).embedding) == FAKE_VECTOR
+    assert len(callbacks) == 1
+    callbacks[0]()
+    chosen.refresh_from_db()
+    assert chosen.embedding is not None and bytes(chosen.embedding) != FAKE_VECTOR
+    assert chosen.embedded_at > timezone.now() - timedelta(minutes=1)
+
+
+def test_the_document_list_shows_and_filters_by_embedding(admin_client):
+    embedded, waiting = make_document(title="Embedded one"), make_document(title="Waiting one")
+    embed_fake(embedded)
+    response = admin_client.get(DOCUMENTS, {"embedded": "no"})
+    assert [d.pk for d in response.context["cl"].result_list] == [waiting.pk]
+    assert not response.context["cl"].result_list[0].has_embedding
+    response = admin_client.get(DOCUMENTS, {"embedded": "yes"})
+    assert [d.pk for d in response.context["cl"].result_list] == [embedded.pk]
+    assert b"icon-yes.svg" in response.content
+    assert Document.objects.filter(embedding__isnull=True).get() == waiting
+
+
+def test_the_source_list_filters_and_finds_a_source_by_alias(admin_client):
+    agency = make_source(kind=SourceKind.NEWS_AGENCY, language="de", aliases=["Nachrichtenagentur dpa"])
+    make_source(kind=SourceKind.OUTLET, language="en", active=False)
+    for query in ({"q": "Nachrichtenagentur"}, {"kind": "news-agency"}, {"language": "de", "active__exact": "1"}):
+        response = admin_client.get(SOURCES, query)
+        assert [s.pk for s in response.context["cl"].result_list] == [agency.pk], query
+    assert Source.objects.count() == 2
+
+
+def document_form(document: Document, **changes) -> dict:
+    data = {
+        "source": document.source_id,
+        "key": document.key or "",
+        "url": document.url,
+        "title": document.title,
+        "text": document.text,
+        "language": document.language,
+        "published_on": "",
+        "_save": "Save",
+    }
+    return {**data, **changes}
+
+
+def test_saving_a_document_with_a_new_text_clears_its_embedding_and_queues_it(
+    admin_client, django_capture_on_commit_callbacks
+):
+    document = make_document(language="en")
+    embed_fake(document)
+    url = reverse("admin:claims_document_change", args=[document.pk])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = admin_client.post(url, document_form(document, text="A corrected reference text."))
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert (document.text, document.embedding, document.embedded_at) == ("A corrected reference text.", None, None)
+    assert len(callbacks) == 1
+
+
+def test_saving_a_document_with_the_same_title_and_text_keeps_its_embedding(
+    admin_client, django_capture_on_commit_callbacks
+):
+    document = make_document(language="en")
+    embed_fake(document)
+    url = reverse("admin:claims_document_change", args=[document.pk])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = admin_client.post(url, document_form(document, language="de"))
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.language == "de" and bytes(document.embedding) == FAKE_VECTOR
+    assert callbacks == []
+
+
+def test_a_document_added_in_the_admin_is_embedded(admin_client, django_capture_on_commit_callbacks):
+    source = make_source()
+    data = {"source": source.pk, "key": "neu", "url": "", "title": "Neu", "text": "Ein neuer Text.", "language": "de"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:claims_document_add"), {**data, "published_on": ""})
+    assert response.status_code == 302
+    assert Document.objects.get(key="neu").embedding is not None
+
+
+def test_a_title_edited_inline_on_the_source_clears_the_documents_embedding(
+    admin_client, django_capture_on_commit_callbacks
+):
+    source = make_source(name="Bundestag", key="bundestag")
+    document = make_document(source, title="Old title")
+    embed_fake(document)
+    prefix = "documents"
+    data = {
+        "key": source.key,
+        "name": source.name,
+        "kind": source.kind,
+        "domain": "",
+        "language": "",
+        "aliases": "[]",
+        "reliability": source.reliability,
+        "reliability_note": "",
+        "active": "on",
+        "notes": "",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "1",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+        f"{prefix}-0-id": document.pk,
+        f"{prefix}-0-source": source.pk,
+        f"{prefix}-0-title": "New title",
+        f"{prefix}-0-url": "",
+        f"{prefix}-0-language": "",
+        f"{prefix}-0-published_on": "",
+        "_save": "Save",
+    }
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = admin_client.post(reverse("admin:claims_source_change", args=[source.pk]), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    document.refresh_from_db()
+    assert (document.title, document.embedding, document.embedded_at) == ("New title", None, None)
+    assert len(callbacks) == 1
+
+
+def test_the_import_page_imports_an_uploaded_file_and_shows_the_report(admin_client):
+    data = json.loads(SAMPLE_REGISTRY.read_text("utf-8"))
+    data["documents"].append({"key": "broken", "source": "nato", "title": "", "text": "x"})
+    upload = SimpleUploadedFile("registry.json", json.dumps(data).encode(), content_type="application/json")
+    response = admin_client.post(reverse("admin:claims_source_import"), {"file": upload})
+    assert response.status_code == 200
+    report = "\n".join(response.context["report"])
+    assert "sources: 13 created, 0 updated, 0 unchanged" in report
+    assert "document 13, key 'broken': `title` is missing or empty." in report
+    assert Source.objects.count() == 13 and Document.objects.count() == 12
+    assert not Document.objects.filter(key="broken").exists()
+
+
+def test_the_import_page_shows_a_file_it_cannot_use_on_the_form(admin_client):
+    upload = SimpleUploadedFile("registry.xml", b"<registry/>")
+    response = admin_client.post(reverse("admin:claims_source_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "must be JSON (.json), JSONL (.jsonl, .ndjson) or CSV (.csv), not .xml" in str(
+        response.context["form"].errors
+    )
+    assert not Source.objects.exists()
+
+
+def test_the_source_list_links_to_the_import_page(admin_client):
+    response = admin_client.get(SOURCES)
+    assert reverse("admin:claims_source_import").encode() in response.content
+
+
+def test_a_reviewer_cannot_reach_the_source_admin_or_change_anything(client, alice):
+    source = make_source(active=True)
+    client.force_login(alice)
+    for url in (SOURCES, DOCUMENTS, reverse("admin:claims_source_import")):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+    response = client.post(SOURCES, {"action": "deactivate", "_selected_action": [source.pk]})
+    assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+    upload = SimpleUploadedFile("registry.json", SAMPLE_REGISTRY.read_bytes())
+    client.post(reverse("admin:claims_source_import"), {"file": upload})
+    assert list(Source.objects.values_list("pk", "active")) == [(source.pk, True)]
