@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import services
 from claims.forms import IngestForm
-from claims.models import Article, WorkStatus
+from claims.models import Article, Proposal, WorkStatus
 
 ARTICLES_PER_PAGE = 25
 
@@ -24,8 +24,18 @@ def article_list(request):
 @login_required
 def article_detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("ingested_by"), pk=pk)
-    claims = article.claims.select_related("speaker").order_by("start")
-    working = article.extraction_status in (WorkStatus.PENDING, WorkStatus.RUNNING)
+    claims = (
+        article.claims.select_related("speaker")
+        .prefetch_related(
+            Prefetch(
+                "proposals",
+                queryset=Proposal.objects.select_related("source", "document").order_by("-score", "pk"),
+            )
+        )
+        .order_by("start")
+    )
+    busy = (WorkStatus.PENDING, WorkStatus.RUNNING)
+    working = article.extraction_status in busy or any(claim.proposals_status in busy for claim in claims)
     return render(request, "claims/article_detail.html", {"article": article, "claims": claims, "working": working})
 
 

@@ -1,13 +1,16 @@
 """The web form, the article pages and the admin's ingest view."""
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from claims import services
 from claims.models import Article, FetchAllowedHost, WorkStatus
 from claims.models.articles import InputFormat
 from tests.claims.conftest import ARTICLE_HTML
-from tests.conftest import SAMPLE_ARTICLE
+from tests.conftest import SAMPLE_ARTICLE, SAMPLE_REGISTRY
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +210,15 @@ def test_a_superuser_adds_a_host_to_the_fetch_allow_list_in_the_admin(client, db
     assert response.status_code == 302
     assert list(FetchAllowedHost.objects.values_list("host", "note")) == [("intranet.example", "Pressestelle")]
     assert client.get(reverse("admin:claims_fetchallowedhost_changelist") + "?q=intra").status_code == 200
+
+
+def test_the_article_page_shows_proposals_in_a_constant_number_of_queries(
+    client, alice, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_registry(data=json.loads(SAMPLE_REGISTRY.read_text("utf-8")))
+        article = services.ingest_article(content=SAMPLE_ARTICLE.read_bytes()).article
+    client.force_login(alice)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("claims:article-detail", args=[article.pk]))
+    assert "Bloomberg" in page.content.decode() and 'http-equiv="refresh"' not in page.content.decode()
