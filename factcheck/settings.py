@@ -26,6 +26,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value.strip() else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    return float(value) if value.strip() else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -193,6 +198,16 @@ FACTCHECK_TOOLS_TIMEOUT = float(os.environ.get("FACTCHECK_TOOLS_TIMEOUT", "8"))
 FACTCHECK_TOOLS_RETRIES = env_int("FACTCHECK_TOOLS_RETRIES", 3)
 FACTCHECK_TOOLS_BACKOFF = float(os.environ.get("FACTCHECK_TOOLS_BACKOFF", "0.5"))
 FACTCHECK_TOOLS_PAGE_SIZE = env_int("FACTCHECK_TOOLS_PAGE_SIZE", 5)
+
+# Source proposals (claims/proposing/). Scores are the fused search scores in [0, 1] (claims/retrieval/fusion.py):
+# registry documents proposed per claim at most, and the lowest score proposed; earlier reviewed claims proposed
+# per claim at most, the score from which one is suggested, and the score from which a near-duplicate is linked
+# automatically (never for a claim of fewer than five words).
+PROPOSAL_DOCUMENTS_LIMIT = env_int("PROPOSAL_DOCUMENTS_LIMIT", 5)
+PROPOSAL_DOCUMENTS_MIN_SCORE = env_float("PROPOSAL_DOCUMENTS_MIN_SCORE", 0.1)
+EARLIER_CLAIMS_LIMIT = env_int("EARLIER_CLAIMS_LIMIT", 5)
+EARLIER_CLAIMS_SUGGEST_THRESHOLD = env_float("EARLIER_CLAIMS_SUGGEST_THRESHOLD", 0.3)
+EARLIER_CLAIMS_LINK_THRESHOLD = env_float("EARLIER_CLAIMS_LINK_THRESHOLD", 0.95)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,207 @@
+"""`manage.py evaluate_matching`: claim matching measured on CheckThat! 2022 task 2A or 2B files.
+
+The verified claims (fact-checks) go into the database twice, as the desk would hold them: as reviewed claims
+(approved, with a verdict, in one article) and as registry documents (of one source). Each query becomes a claim of
+its own article. Then every query claim goes through the proposers the `propose_sources` task runs
+(`EarlierClaimsProposer` and `RegistryDocumentsProposer`), and their candidates, mapped back to fact-check ids, are
+scored against the qrels. Everything runs in one transaction that is rolled back at the end: nothing stays behind.
+Rows that were already in the database take part in the search as distractors but are left out of the rankings.
+"""
+
+import datetime
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from claims.analysis.documents import content_hash
+from claims.analysis.embeddings import embed_passages, embed_queries, vector_bytes
+from claims.models import Article, Claim, ClaimState, Document, Source, SourceKind, Verdict
+from claims.proposing.earlier_claims import EarlierClaimsProposer
+from claims.proposing.registry_documents import RegistryDocumentsProposer
+from claims.retrieval.evaluation import (
+    cache_dir,
+    cached_embeddings,
+    matching_metrics,
+    read_qrels,
+    read_queries,
+    read_vclaims,
+)
+
+# PolitiFact's ratings (2B) as the desk's verdicts; 2A's Snopes fact-checks carry no rating in the files.
+VERDICTS = {
+    "true": Verdict.CONFIRMED,
+    "mostly-true": Verdict.CONFIRMED,
+    "half-true": Verdict.MISLEADING,
+    "barely-true": Verdict.MISLEADING,
+    "mostly-false": Verdict.MISLEADING,
+    "false": Verdict.FALSE,
+    "pants-fire": Verdict.FALSE,
+    "full-flop": Verdict.DISPUTED,
+    "half-flip": Verdict.DISPUTED,
+    "no-flip": Verdict.DISPUTED,
+}
+# The ranking is cut after this many candidates of the evaluation's own rows.
+DEPTH = 5
+# Candidates asked of each proposer: rows already in the database may take some places.
+ASKED = 20
+SOURCE_KEY = "checkthat-evaluation"
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure claim matching on CheckThat! 2022 2A/2B files: --vclaims vclaims.jsonl --queries queries_SPLIT.tsv "
+        "--qrels qrels_SPLIT.tsv. Loads the fact-checks as reviewed claims and as registry documents, ranks each "
+        "query through the proposers, prints MAP@1, MAP@5 and recall@5. Runs in a transaction that is rolled back: "
+        "the database is left as it was. Embeddings are cached under MATCHING_EMBEDDING_CACHE "
+        "(default /tmp/factcheck-matching-embeddings)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--vclaims", type=Path, required=True, metavar="vclaims.jsonl")
+        parser.add_argument("--queries", type=Path, required=True, metavar="queries.tsv")
+        parser.add_argument("--qrels", type=Path, required=True, metavar="qrels.tsv")
+        parser.add_argument(
+            "--via",
+            choices=["both", "claims", "documents"],
+            default="both",
+            help="rank through the earlier-claims proposer, the registry-documents proposer, or both (default): "
+            "a fact-check's scores from the two added up",
+        )
+
+    def handle(self, *args, vclaims, queries, qrels, via, **options):
+        try:
+            verified = read_vclaims(vclaims)
+            asked = read_queries(queries)
+            relevant = read_qrels(qrels)
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        if not verified or not asked:
+            raise CommandError("No fact-checks or no queries in the files.")
+        started = time.monotonic()
+        self.stderr.write(f"Embedding {len(verified):,} fact-checks and {len(asked):,} queries (cache: {cache_dir()})")
+        passages = cached_embeddings(
+            [_passage(v.title or v.claim, v.claim) for v in verified], kind="passage", embed=embed_passages
+        )
+        # The fact-checks as claims need query embeddings only when the earlier-claims proposer ranks.
+        claim_vectors = [None] * len(verified)
+        if via != "documents":
+            claim_vectors = cached_embeddings([v.claim for v in verified], kind="query", embed=embed_queries)
+        query_vectors = cached_embeddings([q.text for q in asked], kind="query", embed=embed_queries)
+        self.stderr.write(f"Embeddings ready after {time.monotonic() - started:.0f} s")
+
+        try:
+            with transaction.atomic():
+                rankings, timings = self._rank(verified, asked, passages, claim_vectors, query_vectors, via)
+                raise Rollback
+        except Rollback:
+            pass
+        metrics = matching_metrics(rankings, relevant)
+        answered = [query.id for query in asked if relevant.get(query.id)]
+        timings.sort()
+        self.stdout.write(
+            f"{vclaims.parent.name}/{queries.name}: {len(verified):,} fact-checks, {len(asked):,} queries "
+            f"({len(answered):,} with relevant fact-checks), ranked through {via}"
+        )
+        if timings:
+            self.stdout.write(
+                f"proposal time per query: median {timings[len(timings) // 2] * 1000:.1f} ms, "
+                f"95th percentile {timings[int(len(timings) * 0.95)] * 1000:.1f} ms"
+            )
+        misses = [query_id for query_id in answered if not set(rankings.get(query_id, [])[:DEPTH]) & relevant[query_id]]
+        self.stdout.write(f"queries without a relevant fact-check in the top {DEPTH}: {len(misses):,}")
+        for name, value in metrics.items():
+            self.stdout.write(f"{name}: {value:.4f}")
+
+    def _rank(self, verified, asked, passages, claim_vectors, query_vectors, via):
+        now = timezone.now()
+        source, _created = Source.objects.update_or_create(
+            key=SOURCE_KEY, defaults={"name": "CheckThat! evaluation", "kind": SourceKind.FACT_CHECKER, "active": True}
+        )
+        documents = Document.objects.bulk_create(
+            Document(
+                source=source,
+                title=(v.title or v.claim)[:500],
+                text=v.claim,
+                language="en",
+                embedding=vector_bytes(vector),
+                embedded_at=now,
+            )
+            for v, vector in zip(verified, passages, strict=True)
+        )
+        checked = _article("\n".join(v.claim for v in verified), "CheckThat! fact-checks")
+        claims = Claim.objects.bulk_create(
+            Claim(
+                article=checked,
+                text=v.claim,
+                start=start,
+                end=start + len(v.claim),
+                language="en",
+                state=ClaimState.APPROVED,
+                verdict=VERDICTS.get(v.verdict.lower(), Verdict.UNVERIFIABLE),
+                embedding=None if vector is None else vector_bytes(vector),
+            )
+            for v, vector, start in zip(verified, claim_vectors, _starts(v.claim for v in verified), strict=True)
+        )
+        asking = _article("\n".join(q.text for q in asked), f"CheckThat! queries {now:%Y%m%d%H%M%S%f}")
+        query_claims = Claim.objects.bulk_create(
+            Claim(
+                article=asking,
+                text=q.text,
+                start=start,
+                end=start + len(q.text),
+                language="en",
+                embedding=vector_bytes(vector),
+            )
+            for q, vector, start in zip(asked, query_vectors, _starts(q.text for q in asked), strict=True)
+        )
+        by_document = {document.pk: v.id for document, v in zip(documents, verified, strict=True)}
+        by_claim = {claim.pk: v.id for claim, v in zip(claims, verified, strict=True)}
+        proposers = []
+        if via in ("both", "claims"):
+            proposers.append(EarlierClaimsProposer(limit=ASKED, suggest_threshold=0, link_threshold=1))
+        if via in ("both", "documents"):
+            proposers.append(RegistryDocumentsProposer(limit=ASKED, min_score=0))
+        # The first search loads the indexes; it is not what a claim waits for.
+        for proposer in proposers:
+            proposer.propose(query_claims[0])
+        rankings, timings = {}, []
+        for query, claim in zip(asked, query_claims, strict=True):
+            total: dict[str, float] = {}
+            started = time.monotonic()
+            for proposer in proposers:
+                for candidate in proposer.propose(claim):
+                    vclaim_id = by_document.get(candidate.document_id) or by_claim.get(candidate.earlier_claim_id)
+                    if vclaim_id is not None:
+                        total[vclaim_id] = total.get(vclaim_id, 0.0) + candidate.score
+            timings.append(time.monotonic() - started)
+            rankings[query.id] = sorted(total, key=lambda vclaim_id: -total[vclaim_id])[:DEPTH]
+        return rankings, timings
+
+
+def _passage(title: str, text: str) -> str:
+    # What claims.services.embed_documents embeds for a document.
+    return f"{title[:500]}. {text}"
+
+
+def _starts(texts):
+    start = 0
+    for text in texts:
+        yield start
+        start += len(text) + 1
+
+
+def _article(text: str, title: str) -> Article:
+    return Article.objects.create(
+        text=text,
+        title=title,
+        content_hash=content_hash(text + title),
+        language="en",
+        published_on=datetime.date.today(),
+    )
