@@ -97,7 +97,7 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["state", "verdict", "language", "role", "is_direct_quote", "proposals_status"]
     search_fields = ["text", "cited_outlet", "speaker__name", "article__title"]
     list_select_related = ["article", "speaker", "assignee"]
-    raw_id_fields = ["article", "speaker", "assignee", "verdict_proposed_by"]
+    raw_id_fields = ["article", "speaker", "assignee", "verdict_proposed_by", "duplicate_of"]
     # State, verdict and version belong to the review workflow's service; the admin shows them only.
     readonly_fields = [
         "article",

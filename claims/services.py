@@ -37,8 +37,10 @@ from claims.models import (
 from claims.models.articles import InputFormat
 from claims.models.registry import Reliability, SourceKind
 from claims.proposing.base import Candidate, Proposer, ProposerUnavailable
+from claims.proposing.earlier_claims import EarlierClaimsProposer, is_auto_link
 from claims.proposing.factcheck_search import FactCheckSearchProposer
 from claims.proposing.named_sources import NamedSourcesProposer
+from claims.proposing.registry_documents import RegistryDocumentsProposer
 
 logger = logging.getLogger(__name__)
 # An article's origin: the same rule as the URL field of the forms, and the column's length.
@@ -707,7 +709,7 @@ class ProposalRun:
 def default_proposers(claim: Claim) -> list[Proposer]:
     """The proposers that run for `claim`. The external search costs quota, so it only runs for check-worthy
     claims, and only when a key is configured."""
-    proposers: list[Proposer] = [NamedSourcesProposer()]
+    proposers: list[Proposer] = [NamedSourcesProposer(), RegistryDocumentsProposer(), EarlierClaimsProposer()]
     external = FactCheckSearchProposer()
     if external.enabled and claim.is_checkworthy:
         proposers.append(external)
@@ -743,8 +745,14 @@ def propose_sources(*, claim_id: int, proposers: list[Proposer] | None = None, t
             logger.exception("proposer %s failed for claim %s", proposer.name, claim_id)
             errors.append(f"{proposer.name}: {type(exc).__name__}: {exc}"[:500])
     candidates.extend(_sources_of_documents(candidates))
+    duplicate = _near_duplicate(claim, candidates)
     with transaction.atomic():
         created = _store_proposals(claim, candidates)
+        if duplicate is not None:
+            # A reviewer's link (or an earlier run's) is never replaced.
+            Claim.objects.filter(pk=claim_id, duplicate_of__isnull=True).update(
+                duplicate_of_id=duplicate, updated_at=timezone.now()
+            )
         Claim.objects.filter(pk=claim_id, proposals_status=WorkStatus.RUNNING).update(
             proposals_status=WorkStatus.FAILED if unavailable or errors else WorkStatus.DONE,
             proposals_finished_at=timezone.now(),
@@ -753,8 +761,16 @@ def propose_sources(*, claim_id: int, proposers: list[Proposer] | None = None, t
     return ProposalRun(created=created, unavailable=unavailable, errors=errors)
 
 
-# A document's source is worth proposing too, a little below the document that brought it up.
-SOURCE_OF_DOCUMENT_FACTOR = 0.9
+def _near_duplicate(claim: Claim, candidates: list[Candidate]) -> int | None:
+    """The earlier reviewed claim to link `claim` to without asking, if one is similar enough."""
+    earlier = sorted((c for c in candidates if c.earlier_claim_id is not None), key=lambda c: -c.score)
+    return next((c.earlier_claim_id for c in earlier if is_auto_link(c, claim)), None)
+
+
+# A document's source is worth proposing too, but below every source the claim names itself (the lowest named
+# score is 0.6, a surname, in claims/proposing/named_sources.py): a source that publishes a similar text says less
+# about a claim than the outlet it is attributed to or the person who said it.
+SOURCE_OF_DOCUMENT_FACTOR = 0.5
 
 
 def _sources_of_documents(candidates: list[Candidate]) -> list[Candidate]:

@@ -124,6 +124,16 @@ class Claim(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_claims",
     )
+    # A near-duplicate of a claim the desk reviewed before, linked without asking when the earlier-claims
+    # proposer is sure enough (claims/proposing/earlier_claims.py): that claim's verdict applies here too.
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
     # Compare-and-set: every state change is `UPDATE ... WHERE version = v` and bumps it, so of two people
     # acting at once exactly one wins.
     version = models.PositiveIntegerField(_("version"), default=0)

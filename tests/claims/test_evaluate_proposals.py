@@ -21,8 +21,9 @@ def test_recall_at_3_is_printed_and_the_database_is_left_as_it_was():
     )  # fmt: skip
     metrics = dict(re.findall(r"^(recall@3_\w+): ([0-9.]+)$", out.getvalue(), flags=re.MULTILINE))
     assert set(metrics) == {"recall@3_sources", "recall@3_documents"}
-    # The named sources alone (outlet, speaker, names in the text) find 12 of the 14 gold sources.
-    assert float(metrics["recall@3_sources"]) >= 0.85
+    # Sources named by the claim, then the sources of its documents: 13 of the 14 gold sources; documents 8 of 12.
+    assert float(metrics["recall@3_sources"]) >= 0.9
+    assert float(metrics["recall@3_documents"]) >= 0.6
     assert "sentence 2: Wie die Nachrichtenagentur" in out.getvalue()
     for model in (Article, Claim, Source, Document, Proposal):
         assert not model.objects.exists()

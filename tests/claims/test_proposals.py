@@ -188,7 +188,11 @@ def test_fact_check_search_that_hangs_or_answers_garbage_is_unavailable(factchec
 def test_fact_check_search_runs_only_with_a_key_and_for_check_worthy_claims(settings):
     settings.FACTCHECK_TOOLS_API_KEY = ""
     claim = make_claim(is_checkworthy=True)
-    assert [p.name for p in services.default_proposers(claim)] == ["named sources"]
+    assert [p.name for p in services.default_proposers(claim)] == [
+        "named sources",
+        "registry documents",
+        "earlier claims",
+    ]
     settings.FACTCHECK_TOOLS_API_KEY = "key"
     assert "external fact-check search" in [p.name for p in services.default_proposers(claim)]
     assert "external fact-check search" not in [p.name for p in services.default_proposers(make_claim())]
