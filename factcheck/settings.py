@@ -199,6 +199,9 @@ FACTCHECK_TOOLS_RETRIES = env_int("FACTCHECK_TOOLS_RETRIES", 3)
 FACTCHECK_TOOLS_BACKOFF = float(os.environ.get("FACTCHECK_TOOLS_BACKOFF", "0.5"))
 FACTCHECK_TOOLS_PAGE_SIZE = env_int("FACTCHECK_TOOLS_PAGE_SIZE", 5)
 
+# A one-person desk may approve its own verdicts; off, an editor other than the proposer approves.
+SINGLE_PERSON_APPROVAL = env_bool("SINGLE_PERSON_APPROVAL", False)
+
 # Source proposals (claims/proposing/). Scores are the fused search scores in [0, 1] (claims/retrieval/fusion.py):
 # registry documents proposed per claim at most, and the lowest score proposed; earlier reviewed claims proposed
 # per claim at most, the score from which one is suggested, and the score from which a near-duplicate is linked

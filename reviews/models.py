@@ -66,6 +66,10 @@ class EventKind(models.TextChoices):
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     PROPOSAL_DECIDED = "proposal_decided", _("Proposal accepted or rejected")
     COMMENTED = "commented", _("Commented")
+    DISMISSED = "dismissed", _("Dismissed as not a claim")
+    RESTORED = "restored", _("Restored as a claim")
+    ADDED = "added", _("Added by hand")
+    MERGED = "merged", _("Merged")
 
 
 class ClaimEvent(models.Model):

@@ -1,20 +1,34 @@
 """Writes of the review: every one checks who acts, changes its rows and appends to the claim's history in one
-transaction."""
+transaction. The web app, the API and the admin call these; the rules themselves are in `reviews.workflow`.
 
-from django.core.exceptions import PermissionDenied
+A claim's state changes only through `transition`, as a compare-and-set on its version: of two people acting at
+once exactly one wins, the other gets `Conflict` and nothing of theirs is written. Every change calls the
+`claim_changed` signal once its transaction has committed (the hook for webhooks).
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from claims.models import Claim, Proposal, ProposalStatus
-from reviews.models import ClaimEvent, EventKind, Evidence
+from claims.models import Claim, ClaimState, Proposal, ProposalStatus
+from reviews import workflow
+from reviews.models import ClaimEvent, Comment, EventKind, Evidence
+from reviews.signals import claim_changed
 
 
 class Conflict(Exception):
-    """Somebody else changed the row first; nothing was written. The API answers 409."""
+    """Somebody else changed the row first, or the claim is no longer in a state that allows the action; nothing was
+    written. The API answers 409."""
 
 
 def record_event(*, claim: Claim, kind: str, actor, note: str = "", data: dict | None = None, **fields) -> ClaimEvent:
-    return ClaimEvent.objects.create(
+    event = ClaimEvent.objects.create(
         claim=claim,
         kind=kind,
         actor=actor,
@@ -23,6 +37,287 @@ def record_event(*, claim: Claim, kind: str, actor, note: str = "", data: dict |
         data=data or {},
         **fields,
     )
+    transaction.on_commit(lambda: claim_changed.send(sender=ClaimEvent, event=event))
+    return event
+
+
+def situation(claim: Claim, actor) -> workflow.Situation:
+    """What the workflow's rules need to know, read from the claim (its accepted evidence counted)."""
+    evidence = getattr(claim, "accepted_evidence_count", None)
+    if evidence is None:
+        evidence = claim.evidence.count()
+    return workflow.Situation(
+        state=claim.state,
+        actor_id=actor.pk,
+        permissions=frozenset(actor.get_all_permissions()) if actor.is_active else frozenset(),
+        assignee_id=claim.assignee_id,
+        proposer_id=claim.verdict_proposed_by_id,
+        accepted_evidence=evidence,
+        dismissed=claim.dismissed_at is not None,
+        single_person_approval=settings.SINGLE_PERSON_APPROVAL,
+    )
+
+
+def allowed_transitions(claim: Claim, actor) -> list[workflow.Transition]:
+    return workflow.allowed_transitions(situation(claim, actor))
+
+
+@transaction.atomic
+def transition(
+    *, claim_id: int, action: str, actor, version: int | None = None, verdict: str = "", note: str = ""
+) -> Claim:
+    """Move a claim on by `action`. `version` is the version the person saw (a form's hidden field, the API's
+    body): if the claim changed since, nothing happens and `Conflict` is raised.
+
+    Raises `workflow.NotPermitted` (403), `workflow.GuardFailed` (400, with field messages) and `Conflict` (409:
+    somebody acted first, or the claim is in another state).
+    """
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        raise Claim.DoesNotExist(f"No claim {claim_id}.")
+    if version is not None and claim.version != version:
+        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+    try:
+        outcome = workflow.check(situation(claim, actor), workflow.Request(action=action, verdict=verdict, note=note))
+    except workflow.WrongState as exc:
+        raise Conflict(str(exc)) from None
+    target = outcome.transition.target
+    now = timezone.now()
+    fields = {"state": target, "assignee_id": outcome.assignee_id, "updated_at": now}
+    if action == "propose":
+        fields.update(verdict=verdict, verdict_rationale=note.strip(), verdict_proposed_by_id=actor.pk)
+    elif action == "approve":
+        fields.update(published_verdict="", approved_at=now, approved_by_id=actor.pk)
+    elif action == "reopen":
+        # The published verdict stays visible (under correction) until a new one is approved.
+        fields.update(published_verdict=claim.verdict, verdict="", verdict_proposed_by_id=None)
+    elif action == "send_back":
+        fields.update(verdict="", verdict_proposed_by_id=None)
+    updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(version=F("version") + 1, **fields)
+    if not updated:
+        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+    claim.refresh_from_db()
+    record_event(
+        claim=claim,
+        kind=EventKind.TRANSITION,
+        actor=actor,
+        note=note.strip(),
+        from_state=outcome.transition.source,
+        to_state=target,
+        verdict=verdict if action == "propose" else claim.verdict,
+        data={"action": action, "version": claim.version},
+    )
+    return claim
+
+
+@transaction.atomic
+def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Claim:
+    """Give a claim to a reviewer (None: to nobody). Editors assign anyone; a reviewer only takes a free claim
+    for themselves (that is `transition(action="take")` for an unverified one)."""
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        raise Claim.DoesNotExist(f"No claim {claim_id}.")
+    if not actor.has_perm(workflow.ASSIGN):
+        raise workflow.NotPermitted({"assignee": [_("Only editors assign claims.")]})
+    if assignee is not None and not assignee.has_perm(workflow.REVIEW):
+        raise workflow.GuardFailed({"assignee": [_("%(user)s is not a reviewer.") % {"user": assignee}]})
+    if claim.state == ClaimState.APPROVED or claim.dismissed_at is not None:
+        raise Conflict(_("Only claims still in review are assigned."))
+    if version is not None and claim.version != version:
+        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+    assignee_id = assignee.pk if assignee else None
+    if assignee_id == claim.assignee_id:
+        return claim
+    updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
+        assignee_id=assignee_id, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+    claim.refresh_from_db()
+    record_event(
+        claim=claim,
+        kind=EventKind.ASSIGNED,
+        actor=actor,
+        data={"assignee": assignee.get_username() if assignee else None, "version": claim.version},
+    )
+    return claim
+
+
+@dataclass
+class BulkReport:
+    """What a bulk action did: the claims it changed, and for each one it skipped, why."""
+
+    done: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def bulk(*, claim_ids: list[int], actor, action: str, assignee=None, note: str = "") -> BulkReport:
+    """Apply one action to several claims, each in its own transaction: a claim that does not allow it is skipped
+    with the reason, the others go on. `action` is a transition, or "assign" (with `assignee`)."""
+    report = BulkReport()
+    for claim_id in dict.fromkeys(claim_ids):
+        try:
+            if action == "assign":
+                assign(claim_id=claim_id, assignee=assignee, actor=actor)
+            else:
+                transition(claim_id=claim_id, action=action, actor=actor, note=note)
+        except (workflow.WorkflowError, Conflict, Claim.DoesNotExist, PermissionDenied) as exc:
+            report.skipped[claim_id] = str(exc)
+        else:
+            report.done.append(claim_id)
+    return report
+
+
+URL_VALIDATOR = URLValidator(schemes=["http", "https"])
+
+
+def _editable_claim(claim_id: int, actor, permission: str) -> Claim:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        raise Claim.DoesNotExist(f"No claim {claim_id}.")
+    return claim
+
+
+@transaction.atomic
+def add_evidence(*, claim_id: int, actor, url: str, note: str = "") -> Evidence:
+    """Evidence a reviewer found: a web address and what it shows."""
+    claim = _editable_claim(claim_id, actor, "reviews.add_evidence")
+    url = url.strip()
+    try:
+        URL_VALIDATOR(url)
+    except ValidationError:
+        raise ValidationError({"url": [_("Enter a web address starting with http:// or https://.")]}) from None
+    if len(url) > 2000:
+        raise ValidationError({"url": [_("The address is longer than 2,000 characters.")]})
+    evidence = Evidence.objects.create(claim=claim, url=url, note=note.strip(), added_by=actor)
+    Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
+    record_event(claim=claim, kind=EventKind.EVIDENCE_ADDED, actor=actor, note=note.strip(), data={"url": url})
+    return evidence
+
+
+@transaction.atomic
+def add_comment(*, claim_id: int, actor, text: str) -> Comment:
+    claim = _editable_claim(claim_id, actor, "reviews.add_comment")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": [_("Write a comment.")]})
+    comment = Comment.objects.create(claim=claim, author=actor, text=text)
+    Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
+    record_event(claim=claim, kind=EventKind.COMMENTED, actor=actor, data={"comment": comment.pk})
+    return comment
+
+
+@transaction.atomic
+def dismiss(*, claim_id: int, actor, reason: str, version: int | None = None) -> Claim:
+    """Take a sentence out of the queues as not a claim, with the reason; its record stays."""
+    claim = _editable_claim(claim_id, actor, workflow.REVIEW)
+    reason = reason.strip()
+    if not reason:
+        raise workflow.GuardFailed({"note": [_("Give a reason.")]})
+    if claim.state not in (ClaimState.UNVERIFIED, ClaimState.IN_REVIEW) or claim.dismissed_at is not None:
+        raise Conflict(_("Only claims not yet given a verdict can be dismissed."))
+    updated = Claim.objects.filter(
+        pk=claim.pk, version=claim.version if version is None else version, dismissed_at__isnull=True
+    ).update(dismissed_at=timezone.now(), dismissal_reason=reason, version=F("version") + 1, updated_at=timezone.now())
+    if not updated:
+        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+    claim.refresh_from_db()
+    record_event(claim=claim, kind=EventKind.DISMISSED, actor=actor, note=reason)
+    return claim
+
+
+@transaction.atomic
+def restore(*, claim_id: int, actor) -> Claim:
+    """Undo a dismissal: the sentence is a claim after all."""
+    claim = _editable_claim(claim_id, actor, workflow.REVIEW)
+    updated = Claim.objects.filter(pk=claim.pk, dismissed_at__isnull=False).update(
+        dismissed_at=None, dismissal_reason="", version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise Conflict(_("This claim is not dismissed."))
+    claim.refresh_from_db()
+    record_event(claim=claim, kind=EventKind.RESTORED, actor=actor)
+    return claim
+
+
+@transaction.atomic
+def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
+    """A claim the extractor missed, marked by a reviewer on the article's text (character offsets)."""
+    from claims.models import Article
+
+    if not actor.has_perm(workflow.REVIEW):
+        raise PermissionDenied(_("Your role does not allow this."))
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        raise Article.DoesNotExist(f"No article {article_id}.")
+    problems = {}
+    if not (0 <= start < end <= len(article.text)):
+        problems["start"] = [_("Select a passage of the article's text.")]
+    else:
+        # Keep the selection's own words: drop the blanks around it.
+        text = article.text[start:end]
+        start += len(text) - len(text.lstrip())
+        end -= len(text) - len(text.rstrip())
+        if end <= start:
+            problems["start"] = [_("Select a passage of the article's text.")]
+        elif article.claims.filter(start=start, end=end).exists():
+            problems["start"] = [_("This passage is already a claim.")]
+    if problems:
+        raise ValidationError(problems)
+    claim = Claim.objects.create(
+        article=article, start=start, end=end, text=article.text[start:end], language=article.language
+    )
+    record_event(claim=claim, kind=EventKind.ADDED, actor=actor, data={"start": start, "end": end})
+    transaction.on_commit(lambda: _propose(claim.pk))
+    return claim
+
+
+def _propose(claim_id: int) -> None:
+    from claims import tasks
+
+    tasks.propose_sources.delay(claim_id)
+
+
+@transaction.atomic
+def merge(*, claim_ids: list[int], actor, reason: str = "") -> Claim:
+    """Join claims of one article that the extractor split: the first one grows to cover them all (its review
+    record stays), the others are dismissed as merged into it."""
+    if not actor.has_perm(workflow.REVIEW):
+        raise PermissionDenied(_("Your role does not allow this."))
+    claims = list(Claim.objects.filter(pk__in=claim_ids).select_related("article").order_by("start"))
+    if len(claims) < 2 or len(claims) != len(set(claim_ids)):
+        raise ValidationError({"claims": [_("Choose two or more claims to merge.")]})
+    if len({c.article_id for c in claims}) != 1:
+        raise ValidationError({"claims": [_("Only claims of the same article can be merged.")]})
+    if any(c.state not in (ClaimState.UNVERIFIED, ClaimState.IN_REVIEW) or c.dismissed_at for c in claims):
+        raise Conflict(_("Only claims not yet given a verdict can be merged."))
+    keep, others = claims[0], claims[1:]
+    start, end = keep.start, max(c.end for c in claims)
+    now = timezone.now()
+    for other in others:
+        updated = Claim.objects.filter(pk=other.pk, version=other.version).update(
+            dismissed_at=now,
+            dismissal_reason=_("merged into claim %(id)s") % {"id": keep.pk},
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        if not updated:
+            raise Conflict(_("Somebody changed one of these claims. Reload and try again."))
+        record_event(
+            claim=other, kind=EventKind.DISMISSED, actor=actor, note=reason.strip(), data={"merged_into": keep.pk}
+        )
+    updated = Claim.objects.filter(pk=keep.pk, version=keep.version).update(
+        end=end, text=keep.article.text[start:end], version=F("version") + 1, updated_at=now
+    )
+    if not updated:
+        raise Conflict(_("Somebody changed one of these claims. Reload and try again."))
+    keep.refresh_from_db()
+    record_event(
+        claim=keep, kind=EventKind.MERGED, actor=actor, note=reason.strip(), data={"merged": [c.pk for c in others]}
+    )
+    return keep
 
 
 @transaction.atomic
@@ -32,13 +327,13 @@ def decide_proposal(*, proposal_id: int, actor, accept: bool, note: str = "") ->
     A proposal is decided once: a second decision, by anyone, raises Conflict and changes nothing.
     """
     if not actor.has_perm("claims.change_proposal"):
-        raise PermissionDenied("Only reviewers and editors decide on proposals.")
+        raise PermissionDenied(_("Only reviewers and editors decide on proposals."))
     status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
     decided = Proposal.objects.filter(pk=proposal_id, status=ProposalStatus.PROPOSED).update(
         status=status, decided_at=timezone.now()
     )
     if not decided:
-        raise Conflict("This proposal has already been decided, or it no longer exists.")
+        raise Conflict(_("This proposal has already been decided, or it no longer exists."))
     proposal = Proposal.objects.select_related("claim").get(pk=proposal_id)
     if accept:
         Evidence.objects.create(claim=proposal.claim, proposal=proposal, note=note, added_by=actor)

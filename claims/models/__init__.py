@@ -2,7 +2,7 @@
 the source registry, and the proposals that connect a claim to possible evidence."""
 
 from claims.models.articles import Article, WorkStatus
-from claims.models.claims import Claim, ClaimRole, ClaimState, Verdict
+from claims.models.claims import Claim, ClaimRole, ClaimState, ClaimStatus, Verdict, status_filter, status_of
 from claims.models.fetching import FetchAllowedHost
 from claims.models.proposals import Proposal, ProposalMethod, ProposalStatus
 from claims.models.registry import Document, Reliability, Source, SourceKind
@@ -13,6 +13,7 @@ __all__ = [
     "Claim",
     "ClaimRole",
     "ClaimState",
+    "ClaimStatus",
     "Document",
     "FetchAllowedHost",
     "Proposal",
@@ -24,5 +25,7 @@ __all__ = [
     "Speaker",
     "SpeakerKind",
     "Verdict",
+    "status_filter",
+    "status_of",
     "WorkStatus",
 ]

@@ -24,17 +24,56 @@ class Verdict(models.TextChoices):
     UNVERIFIABLE = "unverifiable", _("Unverifiable")
 
 
+class ClaimStatus(models.TextChoices):
+    """The one word clients and the web app show for a claim, without knowing the workflow: where it stands, or
+    its published verdict."""
+
+    UNVERIFIED = "unverified", _("Unverified")
+    IN_REVIEW = "in_review", _("In review")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    UNDER_CORRECTION = "under_correction", _("Under correction")
+    CONFIRMED = Verdict.CONFIRMED.value, Verdict.CONFIRMED.label
+    DISPUTED = Verdict.DISPUTED.value, Verdict.DISPUTED.label
+    FALSE = Verdict.FALSE.value, Verdict.FALSE.label
+    MISLEADING = Verdict.MISLEADING.value, Verdict.MISLEADING.label
+    UNVERIFIABLE = Verdict.UNVERIFIABLE.value, Verdict.UNVERIFIABLE.label
+
+
+def status_of(*, state: str, verdict: str, published_verdict: str) -> ClaimStatus:
+    if state == ClaimState.APPROVED:
+        return ClaimStatus(verdict)
+    if published_verdict:
+        return ClaimStatus.UNDER_CORRECTION
+    if state == ClaimState.VERDICT_PROPOSED:
+        return ClaimStatus.AWAITING_APPROVAL
+    return ClaimStatus(state)
+
+
+def status_filter(status: str) -> Q:
+    """The rows whose `status_of` is `status`, as a query."""
+    if status in Verdict.values:
+        return Q(state=ClaimState.APPROVED, verdict=status)
+    if status == ClaimStatus.UNDER_CORRECTION:
+        return ~Q(state=ClaimState.APPROVED) & ~Q(published_verdict="")
+    state = ClaimState.VERDICT_PROPOSED if status == ClaimStatus.AWAITING_APPROVAL else status
+    return Q(state=state, published_verdict="")
+
+
 class ClaimRole(models.TextChoices):
     HEADLINE = "headline", _("Headline")
     BODY = "body", _("Body")
 
 
 class ClaimQuerySet(models.QuerySet):
+    def open(self):
+        """Claims the desk still has to look at or has looked at: not dismissed as non-claims."""
+        return self.filter(dismissed_at__isnull=True)
+
     def awaiting_review(self):
-        return self.filter(state__in=[ClaimState.UNVERIFIED, ClaimState.IN_REVIEW])
+        return self.open().filter(state__in=[ClaimState.UNVERIFIED, ClaimState.IN_REVIEW])
 
     def awaiting_approval(self):
-        return self.filter(state=ClaimState.VERDICT_PROPOSED)
+        return self.open().filter(state=ClaimState.VERDICT_PROPOSED)
 
     def approved(self):
         return self.filter(state=ClaimState.APPROVED)
@@ -124,6 +163,22 @@ class Claim(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_claims",
     )
+    # The verdict last approved, kept while an editor has the claim reopened for a correction: clients go on seeing
+    # that the claim is under correction, and the history keeps what was published.
+    published_verdict = models.CharField(_("published verdict"), max_length=16, choices=Verdict.choices, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A sentence that is not a claim after all (or was merged into its neighbour), with the reviewer's reason: it
+    # leaves the queues but stays, so the record and a re-run of the extraction both know it.
+    dismissed_at = models.DateTimeField(_("dismissed at"), null=True, blank=True, db_index=True)
+    dismissal_reason = models.TextField(_("dismissal reason"), blank=True)
     # A near-duplicate of a claim the desk reviewed before, linked without asking when the earlier-claims
     # proposer is sure enough (claims/proposing/earlier_claims.py): that claim's verdict applies here too.
     duplicate_of = models.ForeignKey(
@@ -182,3 +237,7 @@ class Claim(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def status(self) -> ClaimStatus:
+        return status_of(state=self.state, verdict=self.verdict, published_verdict=self.published_verdict)

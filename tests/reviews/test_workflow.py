@@ -1,0 +1,127 @@
+"""The transition table, without a database: every transition allowed, refused in the wrong state, refused
+without the permission; the guards and the two-person rule."""
+
+import pytest
+
+from claims.models import ClaimState, Verdict
+from reviews import workflow
+from reviews.roles import EDITOR, REVIEWER
+from reviews.workflow import GuardFailed, NotPermitted, Request, Situation, WrongState
+
+ME, OTHER = 1, 2
+REVIEWER_PERMS = frozenset(REVIEWER)
+EDITOR_PERMS = frozenset(EDITOR)
+
+# action -> (state it starts from, permissions that allow it, what it needs)
+CASES = {
+    "take": (ClaimState.UNVERIFIED, REVIEWER_PERMS, {}),
+    "give_back": (ClaimState.IN_REVIEW, REVIEWER_PERMS, {}),
+    "propose": (ClaimState.IN_REVIEW, REVIEWER_PERMS, {"verdict": Verdict.CONFIRMED, "note": "the treaty says so"}),
+    "send_back": (ClaimState.VERDICT_PROPOSED, EDITOR_PERMS, {"note": "source too weak"}),
+    "approve": (ClaimState.VERDICT_PROPOSED, EDITOR_PERMS, {}),
+    "reopen": (ClaimState.APPROVED, EDITOR_PERMS, {"note": "a correction"}),
+}
+TARGETS = {
+    "take": ClaimState.IN_REVIEW,
+    "give_back": ClaimState.UNVERIFIED,
+    "propose": ClaimState.VERDICT_PROPOSED,
+    "send_back": ClaimState.IN_REVIEW,
+    "approve": ClaimState.APPROVED,
+    "reopen": ClaimState.IN_REVIEW,
+}
+
+
+def situation(state, permissions, **fields) -> Situation:
+    fields.setdefault("proposer_id", OTHER)
+    fields.setdefault("accepted_evidence", 1)
+    return Situation(state=state, actor_id=ME, permissions=permissions, **fields)
+
+
+@pytest.mark.parametrize("action", CASES)
+def test_each_transition_is_allowed_from_its_state_with_its_permission(action):
+    state, permissions, needs = CASES[action]
+    outcome = workflow.check(situation(state, permissions), Request(action=action, **needs))
+    assert outcome.transition.target == TARGETS[action]
+    assert action in [t.action for t in workflow.allowed_transitions(situation(state, permissions))]
+
+
+@pytest.mark.parametrize("action", CASES)
+@pytest.mark.parametrize("state", ClaimState.values)
+def test_each_transition_is_refused_from_every_other_state(action, state):
+    source, permissions, needs = CASES[action]
+    if state == source:
+        return
+    with pytest.raises(WrongState):
+        workflow.check(situation(state, permissions), Request(action=action, **needs))
+    assert action not in [t.action for t in workflow.allowed_transitions(situation(state, permissions))]
+
+
+@pytest.mark.parametrize("action", CASES)
+def test_each_transition_is_refused_without_its_permission(action):
+    state, permissions, needs = CASES[action]
+    without = permissions - {workflow.TRANSITIONS[action].permission}
+    with pytest.raises(NotPermitted):
+        workflow.check(situation(state, without), Request(action=action, **needs))
+    assert workflow.allowed_transitions(situation(state, without)) == []
+
+
+@pytest.mark.parametrize("action", ["send_back", "approve", "reopen"])
+def test_reviewers_cannot_approve_send_back_or_reopen(action):
+    state, _permissions, needs = CASES[action]
+    with pytest.raises(NotPermitted):
+        workflow.check(situation(state, REVIEWER_PERMS), Request(action=action, **needs))
+
+
+def test_a_verdict_needs_a_verdict_a_rationale_and_accepted_evidence():
+    with pytest.raises(GuardFailed) as refused:
+        workflow.check(situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, accepted_evidence=0), Request("propose"))
+    assert set(refused.value.messages) == {"verdict", "note", "evidence"}
+
+
+def test_unverifiable_needs_a_rationale_but_no_evidence():
+    no_evidence = situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, accepted_evidence=0)
+    with pytest.raises(GuardFailed) as refused:
+        workflow.check(no_evidence, Request("propose", verdict=Verdict.UNVERIFIABLE, note="  "))
+    assert set(refused.value.messages) == {"note"}
+    outcome = workflow.check(no_evidence, Request("propose", verdict=Verdict.UNVERIFIABLE, note="no record exists"))
+    assert outcome.transition.target == ClaimState.VERDICT_PROPOSED
+
+
+@pytest.mark.parametrize("action", ["send_back", "reopen"])
+def test_sending_back_and_reopening_need_a_reason(action):
+    state, permissions, _needs = CASES[action]
+    with pytest.raises(GuardFailed) as refused:
+        workflow.check(situation(state, permissions), Request(action=action, note=" "))
+    assert set(refused.value.messages) == {"note"}
+
+
+def test_the_proposer_cannot_approve_their_own_verdict_unless_the_desk_allows_it():
+    own = situation(ClaimState.VERDICT_PROPOSED, EDITOR_PERMS, proposer_id=ME)
+    with pytest.raises(NotPermitted):
+        workflow.check(own, Request("approve"))
+    assert "approve" not in [t.action for t in workflow.allowed_transitions(own)]
+    alone = situation(ClaimState.VERDICT_PROPOSED, EDITOR_PERMS, proposer_id=ME, single_person_approval=True)
+    assert workflow.check(alone, Request("approve")).transition.target == ClaimState.APPROVED
+
+
+def test_a_reviewer_acts_on_their_own_or_free_claims_an_editor_on_any():
+    theirs = situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, assignee_id=OTHER)
+    with pytest.raises(NotPermitted):
+        workflow.check(theirs, Request("give_back"))
+    assert workflow.allowed_transitions(theirs) == []
+    as_editor = situation(ClaimState.IN_REVIEW, EDITOR_PERMS, assignee_id=OTHER)
+    assert workflow.check(as_editor, Request("give_back")).assignee_id is None
+
+
+def test_taking_assigns_the_claim_and_giving_back_frees_it():
+    assert workflow.check(situation(ClaimState.UNVERIFIED, REVIEWER_PERMS), Request("take")).assignee_id == ME
+    mine = situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, assignee_id=ME)
+    assert workflow.check(mine, Request("give_back")).assignee_id is None
+
+
+def test_a_dismissed_claim_allows_nothing_and_an_unknown_action_is_a_guard_failure():
+    with pytest.raises(WrongState):
+        workflow.check(situation(ClaimState.UNVERIFIED, REVIEWER_PERMS, dismissed=True), Request("take"))
+    with pytest.raises(GuardFailed) as refused:
+        workflow.check(situation(ClaimState.UNVERIFIED, REVIEWER_PERMS), Request("publish"))
+    assert set(refused.value.messages) == {"action"}
