@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="claims:article-list"), name="home"),
     path("", include("claims.urls")),
+    path("", include("reviews.urls")),
+    path("api/v1/", include("api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,117 @@
+"""The claim filters, one FilterSet for the web app's queues and the API's claim list (django-filter).
+
+Every filter reads a plain query-string parameter, so a filtered queue is a link to save or send. Dismissed
+sentences are left out unless `dismissed=true` asks for them.
+"""
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Article, Claim, ClaimState, ClaimStatus, Verdict, status_filter
+
+# The text search configurations a claim is searched in on PostgreSQL: its words stemmed as German and as English.
+SEARCH_CONFIGS = ("german", "english")
+
+
+def search_claims(queryset, text: str):
+    """Claims matching `text`: every word in the claim's text, speaker or cited outlet. On PostgreSQL, also
+    full-text search with German and English stemming ("Garantien" finds "Garantie"), web-search syntax ("a b",
+    -word, OR)."""
+    words = text.split()
+    if not words:
+        return queryset
+    substring = Q()
+    for word in words:
+        substring &= Q(text__icontains=word) | Q(speaker__name__icontains=word) | Q(cited_outlet__icontains=word)
+    if connection.vendor != "postgresql":
+        return queryset.filter(substring)
+    matches = Q()
+    for config in SEARCH_CONFIGS:
+        matches |= Q(**{f"search_{config}": SearchQuery(text, config=config, search_type="websearch")})
+    return queryset.annotate(
+        **{f"search_{config}": SearchVector("text", config=config) for config in SEARCH_CONFIGS}
+    ).filter(matches | substring)
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ClaimStatus.choices, method="filter_status")
+    state = django_filters.MultipleChoiceFilter(label=_("state"), choices=ClaimState.choices)
+    verdict = django_filters.MultipleChoiceFilter(label=_("verdict"), choices=Verdict.choices)
+    language = django_filters.CharFilter(label=_("language"), field_name="language")
+    assignee = django_filters.CharFilter(
+        label=_("assignee"), method="filter_assignee", help_text=_("a user name, “me” or “none”")
+    )
+    article = django_filters.ModelChoiceFilter(label=_("article"), queryset=Article.objects.all())
+    article_url = django_filters.CharFilter(label=_("article URL"), field_name="article__url")
+    speaker = django_filters.CharFilter(label=_("speaker"), method="filter_speaker")
+    outlet = django_filters.CharFilter(label=_("cited outlet"), field_name="cited_outlet", lookup_expr="icontains")
+    checkworthy = django_filters.BooleanFilter(label=_("check-worthy"), field_name="is_checkworthy")
+    checkworthiness_min = django_filters.NumberFilter(
+        label=_("check-worthiness from"), field_name="checkworthiness", lookup_expr="gte"
+    )
+    checkworthiness_max = django_filters.NumberFilter(
+        label=_("check-worthiness to"), field_name="checkworthiness", lookup_expr="lte"
+    )
+    created_after = django_filters.DateFilter(label=_("found from"), field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(label=_("found until"), field_name="created_at", lookup_expr="date__lte")
+    updated_since = django_filters.IsoDateTimeFilter(
+        label=_("changed since"), field_name="updated_at", lookup_expr="gte"
+    )
+    linked = django_filters.BooleanFilter(
+        label=_("linked to an earlier verdict"), field_name="duplicate_of", lookup_expr="isnull", exclude=True
+    )
+    dismissed = django_filters.BooleanFilter(label=_("dismissed"), method="filter_dismissed")
+    q = django_filters.CharFilter(label=_("search"), method="filter_q")
+    ordering = django_filters.OrderingFilter(
+        label=_("order"),
+        fields=(
+            ("created_at", "created"),
+            ("updated_at", "updated"),
+            ("checkworthiness", "checkworthiness"),
+            ("state", "state"),
+            ("article__published_on", "published"),
+        ),
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if self.form.cleaned_data.get("dismissed") is None:
+            queryset = queryset.filter(dismissed_at__isnull=True)
+        return queryset
+
+    def filter_status(self, queryset, name, values):
+        if not values:
+            return queryset
+        condition = Q()
+        for value in values:
+            condition |= status_filter(value)
+        return queryset.filter(condition)
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value == "me":
+            user = getattr(self.request, "user", None)
+            return queryset.filter(assignee=user) if user and user.is_authenticated else queryset.none()
+        return queryset.filter(assignee__username=value)
+
+    def filter_speaker(self, queryset, name, value):
+        if value.isdigit():
+            return queryset.filter(speaker_id=int(value))
+        return queryset.filter(speaker__name__icontains=value)
+
+    def filter_dismissed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(dismissed_at__isnull=not value)
+
+    def filter_q(self, queryset, name, value):
+        return search_claims(queryset, value)

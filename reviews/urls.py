@@ -1,0 +1,4 @@
+"""The reviewers' web app: queues, claim pages, bulk actions and the editors' dashboard."""
+
+app_name = "reviews"
+urlpatterns = []

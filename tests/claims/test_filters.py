@@ -1,0 +1,61 @@
+"""The one claim FilterSet the queues and the API share."""
+
+import pytest
+from django.test import RequestFactory
+
+from claims.filters import ClaimFilter
+from claims.models import ClaimState, Verdict
+from tests.factories import make_article, make_claim
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Die Regierung sagt, die Sicherheitsgarantien gelten ab Montag.\nDer Minister lobt das Wetter."
+
+
+def filtered(query: str, user=None) -> list[int]:
+    request = RequestFactory().get("/claims/?" + query)
+    request.user = user
+    return sorted(claim.pk for claim in ClaimFilter(request.GET, request=request).qs)
+
+
+@pytest.fixture
+def claims(alice):
+    article = make_article(text=TEXT, language="de", url="https://example.org/a")
+    first = make_claim(article, start=0, end=62, language="de", checkworthiness=0.9, cited_outlet="Reuters")
+    second = make_claim(
+        article, start=63, end=len(TEXT), language="de", checkworthiness=0.2, assignee=alice, state=ClaimState.IN_REVIEW
+    )
+    approved = make_claim(state=ClaimState.APPROVED, verdict=Verdict.FALSE, language="en")
+    correcting = make_claim(state=ClaimState.IN_REVIEW, published_verdict=Verdict.FALSE, language="en")
+    return first, second, approved, correcting
+
+
+def test_status_names_the_verdict_or_where_the_claim_stands(claims):
+    first, second, approved, correcting = claims
+    assert filtered("status=false") == [approved.pk]
+    assert filtered("status=under_correction") == [correcting.pk]
+    assert filtered("status=in_review") == [second.pk]
+    assert filtered("status=unverified&status=false") == [first.pk, approved.pk]
+
+
+def test_assignee_me_none_and_by_name(claims, alice):
+    first, second, approved, correcting = claims
+    assert filtered("assignee=me", alice) == [second.pk]
+    assert filtered("assignee=alice") == [second.pk]
+    assert second.pk not in filtered("assignee=none")
+
+
+def test_range_outlet_url_and_search(claims):
+    first, second, _approved, _correcting = claims
+    assert filtered("checkworthiness_min=0.5&language=de") == [first.pk]
+    assert filtered("outlet=reut") == [first.pk]
+    assert filtered("article_url=https://example.org/a") == [first.pk, second.pk]
+    assert filtered("q=Sicherheitsgarantien Montag") == [first.pk]
+
+
+def test_dismissed_claims_only_when_asked(claims):
+    first, *_ = claims
+    first.dismissed_at = first.created_at
+    first.save()
+    assert first.pk not in filtered("")
+    assert filtered("dismissed=true") == [first.pk]
