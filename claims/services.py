@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from claims import fetching, tasks
@@ -20,6 +20,7 @@ from claims.analysis.attribution import PRONOUNS
 from claims.analysis.documents import InputError, ParsedText, content_hash, decode, parse_plain_text
 from claims.analysis.embeddings import embed_passages, vector_bytes
 from claims.analysis.html import decode_charset, parse_html
+from claims.analysis.language import ANALYSED_LANGUAGES
 from claims.analysis.pipeline import ArticleAnalysis, analyse_article
 from claims.fetching import FetchError
 from claims.models import (
@@ -41,6 +42,7 @@ from claims.proposing.earlier_claims import EarlierClaimsProposer, is_auto_link
 from claims.proposing.factcheck_search import FactCheckSearchProposer
 from claims.proposing.named_sources import NamedSourcesProposer
 from claims.proposing.registry_documents import RegistryDocumentsProposer
+from claims.queueing import send, send_on_commit
 
 logger = logging.getLogger(__name__)
 # An article's origin: the same rule as the URL field of the forms, and the column's length.
@@ -151,8 +153,16 @@ def _store(
         },
     )
     if created:
-        tasks.extract_article.delay_on_commit(article.pk)
+        _queue_extraction(article.pk)
     return IngestResult(article=article, created=created)
+
+
+def _queue_extraction(article_id: int) -> None:
+    send_on_commit(tasks.extract_article, article_id, mark=(Article.objects.filter(pk=article_id), "queued_at"))
+
+
+def _queue_proposals(claim_id: int) -> None:
+    send_on_commit(tasks.propose_sources, claim_id, mark=(Claim.objects.filter(pk=claim_id), "proposals_queued_at"))
 
 
 def extract_claims(*, article_id: int, takeover: bool = False) -> int | None:
@@ -191,7 +201,7 @@ def extract_claims(*, article_id: int, takeover: bool = False) -> int | None:
         for claim_id in article.claims.filter(
             proposals_status=WorkStatus.PENDING, checkworthiness__isnull=False
         ).values_list("pk", flat=True):
-            tasks.propose_sources.delay_on_commit(claim_id)
+            _queue_proposals(claim_id)
     logger.info("extracted article=%s sentences=%s", article_id, len(analysis.sentences))
     return Claim.objects.filter(article_id=article_id).count()
 
@@ -292,9 +302,9 @@ def retry_extraction(*, article_id: int, again: bool = False) -> bool:
     )
     if not again:
         articles = articles.exclude(extraction_status=WorkStatus.DONE)
-    updated = articles.update(extraction_status=WorkStatus.PENDING, extraction_error="")
+    updated = articles.update(extraction_status=WorkStatus.PENDING, extraction_error="", queued_at=None)
     if updated:
-        tasks.extract_article.delay_on_commit(article_id)
+        _queue_extraction(article_id)
     return bool(updated)
 
 
@@ -387,7 +397,7 @@ def import_registry(*, data: dict, on_row: Callable[[], None] | None = None) -> 
     source_ids = _ids_by_key(Source, {source_key for _n, _k, source_key, _f, error in cleaned if not error})
     document_counts, rows_rejected = _store_documents(cleaned, source_ids, rejected_sources, tick)
     rejected.extend(rows_rejected)
-    tasks.embed_documents.delay_on_commit()
+    send_on_commit(tasks.embed_documents)
     return RegistryImport(**source_counts, **document_counts, rejected=rejected)
 
 
@@ -648,7 +658,7 @@ def reembed_documents(*, document_ids: list[int]) -> int:
     # updated_at moves too, so that an embedding computed from before cannot be written over the cleared one.
     Document.objects.filter(pk__in=ids).update(embedding=None, embedded_at=None, updated_at=timezone.now())
     if ids:
-        tasks.embed_documents.delay_on_commit(ids)
+        send_on_commit(tasks.embed_documents, ids)
     return len(ids)
 
 
@@ -664,7 +674,7 @@ def save_document(*, document: Document) -> bool:
     document.save()
     queued = stale or stored["embedded_at"] is None
     if queued:
-        tasks.embed_documents.delay_on_commit([document.pk])
+        send_on_commit(tasks.embed_documents, [document.pk])
     return queued
 
 
@@ -848,10 +858,10 @@ def request_proposals(*, claim_id: int) -> bool:
     updated = (
         Claim.objects.filter(pk=claim_id)
         .exclude(proposals_status=WorkStatus.RUNNING, proposals_started_at__gte=stale_before)
-        .update(proposals_status=WorkStatus.PENDING, proposals_error="")
+        .update(proposals_status=WorkStatus.PENDING, proposals_error="", proposals_queued_at=None)
     )
     if updated:
-        tasks.propose_sources.delay_on_commit(claim_id)
+        _queue_proposals(claim_id)
     return bool(updated)
 
 
@@ -868,7 +878,43 @@ def repropose_for_new_documents(*, limit: int = 1000) -> int:
         .order_by("proposals_finished_at")
         .values_list("pk", flat=True)[:limit]
     )
-    Claim.objects.filter(pk__in=ids, proposals_status=WorkStatus.DONE).update(proposals_status=WorkStatus.PENDING)
+    Claim.objects.filter(pk__in=ids, proposals_status=WorkStatus.DONE).update(
+        proposals_status=WorkStatus.PENDING, proposals_queued_at=None
+    )
     for claim_id in ids:
-        tasks.propose_sources.delay_on_commit(claim_id)
+        _queue_proposals(claim_id)
     return len(ids)
+
+
+def sweep_stranded_work(*, limit: int = 500) -> dict[str, int]:
+    """Send again the work the queue lost or never got: articles and claims still pending whose task could not be
+    sent (the broker was down: no `queued_at`) or was sent longer than `STRANDED_AFTER_SECONDS` ago, and runs
+    whose worker died. Periodic (Celery beat); the numbers sent."""
+    before = timezone.now() - datetime.timedelta(seconds=settings.STRANDED_AFTER_SECONDS)
+    extraction_stale = timezone.now() - datetime.timedelta(seconds=settings.EXTRACTION_STALE_AFTER_SECONDS)
+    proposals_stale = timezone.now() - datetime.timedelta(seconds=settings.PROPOSALS_STALE_AFTER_SECONDS)
+    articles = Article.objects.filter(
+        Q(extraction_status=WorkStatus.PENDING, queued_at__isnull=True)
+        | Q(extraction_status=WorkStatus.PENDING, queued_at__lt=before)
+        | Q(extraction_status=WorkStatus.RUNNING, extraction_started_at__lt=extraction_stale)
+    ).order_by("pk")
+    claims = Claim.objects.filter(
+        Q(proposals_status=WorkStatus.PENDING, proposals_queued_at__isnull=True)
+        | Q(proposals_status=WorkStatus.PENDING, proposals_queued_at__lt=before)
+        | Q(proposals_status=WorkStatus.RUNNING, proposals_started_at__lt=proposals_stale),
+        # Sentences in other languages are not analysed and get no proposals.
+        language__in=ANALYSED_LANGUAGES,
+    ).order_by("pk")
+    sent = {"articles": 0, "claims": 0}
+    for article_id in articles.values_list("pk", flat=True)[:limit]:
+        if not send(tasks.extract_article, article_id, mark=(Article.objects.filter(pk=article_id), "queued_at")):
+            return sent
+        sent["articles"] += 1
+    for claim_id in claims.values_list("pk", flat=True)[:limit]:
+        mark = (Claim.objects.filter(pk=claim_id), "proposals_queued_at")
+        if not send(tasks.propose_sources, claim_id, mark=mark):
+            return sent
+        sent["claims"] += 1
+    if any(sent.values()):
+        logger.info("sent stranded work again: %s", sent)
+    return sent

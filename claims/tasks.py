@@ -70,3 +70,8 @@ def propose_sources(self, claim_id: int) -> int | None:
 @shared_task(name="claims.repropose_for_new_documents")
 def repropose_for_new_documents() -> int:
     return services.repropose_for_new_documents()
+
+
+@shared_task(name="claims.sweep_stranded_work")
+def sweep_stranded_work() -> dict:
+    return services.sweep_stranded_work()

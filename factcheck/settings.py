@@ -167,15 +167,28 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# An unacknowledged (acks_late) task whose worker died is handed out again after this many seconds.
-# Periodic work (run `celery -A factcheck beat`): claims are proposed sources again when new documents arrive.
+# Periodic work (run `celery -A factcheck beat`): claims are proposed sources again when new documents arrive, and
+# work the queue lost or never got (the broker was down when it was stored) is sent again (claims/queueing.py).
 CELERY_BEAT_SCHEDULE = {
     "repropose-for-new-documents": {
         "task": "claims.repropose_for_new_documents",
         "schedule": env_int("REPROPOSE_EVERY_SECONDS", 900),
     },
+    "sweep-stranded-work": {
+        "task": "claims.sweep_stranded_work",
+        "schedule": env_int("SWEEP_EVERY_SECONDS", 60),
+    },
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)}
+# Pending work whose task was sent this long ago and never started is sent again by the sweeper.
+STRANDED_AFTER_SECONDS = env_int("STRANDED_AFTER_SECONDS", 600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged (acks_late) task whose worker died is handed out again after this many seconds.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+    # A request that stores an article must not hang on a broker that is down: fail fast, the sweeper sends later.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 
 # Ingestion limits: an article larger than this is refused with a clear message, not truncated.
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 2_000_000)

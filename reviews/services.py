@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from claims import services as claims_services
 from claims.models import Claim, ClaimState, Proposal, ProposalStatus
 from reviews import workflow
 from reviews.models import ClaimEvent, Comment, EventKind, Evidence
@@ -270,14 +271,8 @@ def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
         article=article, start=start, end=end, text=article.text[start:end], language=article.language
     )
     record_event(claim=claim, kind=EventKind.ADDED, actor=actor, data={"start": start, "end": end})
-    transaction.on_commit(lambda: _propose(claim.pk))
+    claims_services.request_proposals(claim_id=claim.pk)
     return claim
-
-
-def _propose(claim_id: int) -> None:
-    from claims import tasks
-
-    tasks.propose_sources.delay(claim_id)
 
 
 @transaction.atomic

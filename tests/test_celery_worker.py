@@ -1,6 +1,7 @@
 """A real Celery worker, in its own process, on Redis and the test database: articles ingested here are
 extracted there. Under CI a missing Redis fails this test; on a laptop without Redis it is skipped."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -46,6 +47,14 @@ def redis_or_fail():
 @pytest.fixture
 def worker(django_db_setup, tmp_path):
     """The worker process; its log is in `worker.log_path`."""
+    with running_worker(tmp_path) as process:
+        yield process
+
+
+@contextlib.contextmanager
+def running_worker(tmp_path, *, beat: bool = False, env: dict | None = None):
+    """A worker process on the test broker and the test database, and this process's Celery app sending there.
+    With `beat`, the worker also runs the periodic tasks (`-B`)."""
     redis_or_fail()
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
     env = {
@@ -54,39 +63,23 @@ def worker(django_db_setup, tmp_path):
         "CELERY_BROKER_URL": TEST_BROKER_URL,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "test"),
         "OMP_NUM_THREADS": "1",
+        **(env or {}),
     }
-    log_path = tmp_path / "worker.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "factcheck",
-            "worker",
-            "--pool=solo",
-            "-n",
-            node,
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    log_path = tmp_path / f"worker-{node}.log"
+    command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool=solo", "-n", node]
+    command += ["--without-gossip", "--without-mingle", "--loglevel=INFO"]
+    if beat:
+        command += ["-B", "--schedule", str(tmp_path / "beat-schedule")]
+    process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT)
     process.log_path = log_path
-    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    use_broker(broker_url=TEST_BROKER_URL, task_always_eager=False)
     try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[node], timeout=1):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"The Celery worker did not start:\n{log_path.read_text()}")
-        yield process
+        with using_broker(TEST_BROKER_URL):
+            deadline = time.monotonic() + 60
+            while not celery_app.control.ping(destination=[node], timeout=1):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"The Celery worker did not start:\n{log_path.read_text()}")
+            yield process
     finally:
-        use_broker(**previous)
         process.terminate()
         try:
             process.wait(timeout=30)
@@ -95,9 +88,28 @@ def worker(django_db_setup, tmp_path):
         print(log_path.read_text()[-4000:])
 
 
-def use_broker(**conf):
-    """Point this process's Celery app at another broker. Connections are pooled per app and made on first use
-    (eager tasks of earlier tests make them too), so the app forgets them along with the old setting."""
+@contextlib.contextmanager
+def using_broker(url: str):
+    """This process's Celery app sends to `url` (tasks not run in process) until the block ends.
+
+    Celery reads CELERY_BROKER_URL from the environment before its configuration, so that is what changes; and
+    connections are pooled per app and made on first use (eager tasks of earlier tests make them too), so the app
+    forgets them on the way in and out."""
+    previous_env = os.environ.get("CELERY_BROKER_URL")
+    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    os.environ["CELERY_BROKER_URL"] = url
+    _reconfigure(broker_url=url, task_always_eager=False)
+    try:
+        yield
+    finally:
+        if previous_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = previous_env
+        _reconfigure(**previous)
+
+
+def _reconfigure(**conf):
     celery_app.conf.update(conf)
     # Not closed: kombu keeps one pool per broker for the whole process and hands the same one out again.
     celery_app._pool = None
@@ -124,3 +136,24 @@ def test_a_worker_extracts_the_claims_of_an_ingested_article(worker):
     # The worker process did the work, not this one.
     log = worker.log_path.read_text()
     assert "Task claims.extract_article[" in log and "succeeded" in log
+
+
+def test_articles_stored_while_the_broker_is_down_are_extracted_when_it_is_back(django_db_setup, tmp_path):
+    # Nothing listens on port 1: every attempt to queue fails at once.
+    with using_broker("redis://127.0.0.1:1/0"):
+        started = time.monotonic()
+        results = [
+            services.ingest_article(content=f"Meldung {n}\n\nDer Rat sagte, {n} Schulen öffnen.") for n in (1, 2)
+        ]
+        elapsed = time.monotonic() - started
+    articles = [Article.objects.get(pk=result.article.pk) for result in results]
+    assert all(article.processing_delayed for article in articles)
+    # The request that stored them was not held up for long by the broker being down.
+    assert elapsed < 20
+    # The broker is back: the periodic sweeper finds them and sends them; nobody calls anything.
+    with running_worker(tmp_path, beat=True, env={"SWEEP_EVERY_SECONDS": "1"}) as process:
+        for article in articles:
+            done = wait_for_extraction(article.pk)
+            assert done.extraction_status == WorkStatus.DONE, done.extraction_error
+            assert done.claims.count() == 2
+    assert "claims.sweep_stranded_work" in process.log_path.read_text()

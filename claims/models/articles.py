@@ -78,6 +78,9 @@ class Article(models.Model):
     )
     ingested_at = models.DateTimeField(_("ingested at"), auto_now_add=True, db_index=True)
 
+    # When the extraction task was last handed to the queue; None while it could not be (the broker was down):
+    # processing is delayed, and the sweeper sends it once the broker is back (claims/queueing.py).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     extraction_status = models.CharField(
         _("extraction status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.PENDING
     )
@@ -101,3 +104,8 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title or self.text[:80]
+
+    @property
+    def processing_delayed(self) -> bool:
+        """Stored, but its extraction could not be handed to the queue yet: it starts when the broker is back."""
+        return self.extraction_status == WorkStatus.PENDING and self.queued_at is None

@@ -197,6 +197,7 @@ class Claim(models.Model):
         _("proposals status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.PENDING
     )
     proposals_error = models.TextField(_("proposals error"), blank=True)
+    proposals_queued_at = models.DateTimeField(_("proposals queued at"), null=True, blank=True)
     proposals_started_at = models.DateTimeField(_("proposals started"), null=True, blank=True)
     proposals_finished_at = models.DateTimeField(_("proposals finished"), null=True, blank=True)
 
