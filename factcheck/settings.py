@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that went away is a 503 with Retry-After, not a 500.
+    "factcheck.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
