@@ -157,15 +157,25 @@ def _target(url: str) -> Target:
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise FetchError(f"Only http and https URLs are fetched, not {scheme or 'a URL without a scheme'}.")
-    if not parts.hostname:
+    host = normalise_host(parts.hostname or "")
+    # "http://./" has a host name that is nothing once its final dot is dropped.
+    if not host:
         raise FetchError("The URL names no host.")
     if parts.username is not None or parts.password is not None:
         raise FetchError("URLs with a user name or password are not fetched.")
+    if port == 0:
+        raise FetchError("The URL is not valid: port 0 cannot be connected to.")
+    try:
+        # urllib3 sends the request, so its parser must accept the URL too: it is stricter than urlsplit about hosts
+        # (spaces, control characters, labels IDNA refuses) and raises its own ValueError subclass for them.
+        request_uri = parse_url(url.strip()).request_uri
+    except ValueError as exc:
+        raise FetchError(f"The URL is not valid: {exc}.") from None
     return Target(
         scheme=scheme,
-        host=normalise_host(parts.hostname),
-        port=port or DEFAULT_PORTS[scheme],
-        request_uri=parse_url(url.strip()).request_uri,
+        host=host,
+        port=DEFAULT_PORTS[scheme] if port is None else port,
+        request_uri=request_uri,
     )
 
 

@@ -28,6 +28,9 @@ class ParsedText:
 DATELINE = re.compile(r"\Adate[ \t]+(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<headline>[^\n]+)")
 # Control characters other than tab and newline carry no text; a lot of them means the input is not text at all.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Half of a UTF-16 pair on its own is no character: it cannot be stored (UTF-8, PostgreSQL) or hashed. JSON's
+# "\ud800" escapes and codecs such as raw_unicode_escape produce them.
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Above this share of control characters, input is treated as binary rather than cleaned.
 MAX_CONTROL_SHARE = 0.01
 # A first line this short without a sentence end reads as a headline.
@@ -44,15 +47,38 @@ def decode(data: bytes) -> str:
         raise InputError(f"The input is not UTF-8 text (invalid byte at position {exc.start}).") from None
 
 
-def normalise(text: str) -> str:
-    """Unicode NFC, Unix line ends, no control characters, no surrounding white space."""
+def check_text(text: str) -> None:
+    """InputError for a string that is not text at all: NUL characters, or lone surrogates."""
     if "\x00" in text:
         raise InputError("The input looks like a binary file, not text.")
+    if surrogate := LONE_SURROGATE.search(text):
+        raise InputError(
+            f"The input is not valid Unicode text: it holds half of a UTF-16 pair (U+{ord(surrogate[0]):04X}) at "
+            f"character {surrogate.start()}."
+        )
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC, Unix line ends, no control characters, no surrounding white space."""
+    check_text(text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     controls = len(CONTROL_CHARACTERS.findall(text))
     if controls and controls > MAX_CONTROL_SHARE * len(text):
         raise InputError("The input looks like a binary file, not text.")
     return CONTROL_CHARACTERS.sub("", text).strip()
+
+
+def clean_line(text: str) -> str:
+    """A one-line field (a title, an author) from outside: NFC like the text (a title becomes the text's first line),
+    no control characters, lone surrogates or runs of space."""
+    text = CONTROL_CHARACTERS.sub("", LONE_SURROGATE.sub("", text.replace("\x00", "")))
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether anything in `text` is more than white space and invisible format characters (zero-width space,
+    direction marks, a byte-order mark): such input holds no sentence to check."""
+    return any(not unicodedata.category(character).startswith(("Z", "C")) for character in text)
 
 
 def parse_plain_text(raw: str) -> ParsedText:
@@ -62,7 +88,7 @@ def parse_plain_text(raw: str) -> ParsedText:
     starts with the headline. Otherwise a short first line without a sentence end is taken as the headline.
     """
     text = normalise(raw)
-    if not text:
+    if not text or not has_visible_text(text):
         raise InputError("The article is empty.")
     match = DATELINE.match(text)
     if match:

@@ -8,9 +8,12 @@ removes them before it looks for text.
 
 import codecs
 import datetime
+import logging
 import re
 
-from claims.analysis.documents import InputError, ParsedText, normalise
+from claims.analysis.documents import InputError, ParsedText, check_text, clean_line, has_visible_text, normalise
+
+logger = logging.getLogger(__name__)
 
 # The rule every way in uses to tell HTML from plain text (a file's name aside): the content begins, after an
 # optional byte-order mark and white space, with a tag, a doctype or a comment. Plain text starting with "<3" or
@@ -24,6 +27,8 @@ META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)",
 META_CHARSET_WINDOW = 4096
 # Browsers read these labels as windows-1252 (WHATWG Encoding Standard), and so do pages written for them.
 WINDOWS_1252_LABELS = {"ascii", "us-ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "cp819"}
+# Python codecs that turn bytes into text but are no character set of the web: a page naming them is refused.
+NOT_CHARACTER_SETS = {"punycode", "idna", "raw-unicode-escape", "unicode-escape"}
 
 # Page furniture, removed before extraction. A header inside the article holds its headline and stays.
 BOILERPLATE_XPATHS = [
@@ -58,19 +63,34 @@ def decode_html(data: bytes, encoding: str | None = None) -> str:
     if not encoding:
         declared = META_CHARSET.search(data[:META_CHARSET_WINDOW])
         encoding = declared[1].decode("ascii") if declared else "utf-8"
+        # A page that can declare its encoding in ASCII is not UTF-16 or UTF-32, whatever it says; browsers read
+        # such a declaration as UTF-8 (WHATWG HTML, "prescan a byte stream").
+        if encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32")):
+            encoding = "utf-8"
     return decode_charset(data, encoding)
 
 
 def decode_charset(data: bytes, encoding: str) -> str:
     """Bytes in a character set a server or a page named; InputError when it is unknown or the bytes are not in it."""
     label = "cp1252" if encoding.strip().lower() in WINDOWS_1252_LABELS else encoding.strip()
+    unknown = InputError(f"The page declares the character set {encoding!r}, which is not known.")
     try:
-        return data.decode(codecs.lookup(label).name)
+        codec = codecs.lookup(label).name
     except LookupError:
         # Unknown, or a codec that is no character set ("rot13", "base64").
-        raise InputError(f"The page declares the character set {encoding!r}, which is not known.") from None
+        raise unknown from None
+    if codec in NOT_CHARACTER_SETS:
+        raise unknown
+    try:
+        return data.decode(codec)
+    except LookupError:
+        # A codec that is no character set ("rot13", "base64") is found, but refuses to decode bytes to text.
+        raise unknown from None
     except UnicodeDecodeError as exc:
         raise InputError(f"The page is not valid {encoding} text (invalid byte at position {exc.start}).") from None
+    except UnicodeError:
+        # Some codecs raise the base class, without a position.
+        raise InputError(f"The page is not valid {encoding} text.") from None
 
 
 def parse_html(raw: str | bytes, *, encoding: str | None = None) -> ParsedText:
@@ -87,20 +107,29 @@ def parse_html(raw: str | bytes, *, encoding: str | None = None) -> ParsedText:
     markup = decode_html(raw, encoding) if isinstance(raw, bytes) else raw
     if not markup.strip():
         raise InputError("The article is empty.")
-    document = trafilatura.bare_extraction(
-        markup,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        prune_xpath=BOILERPLATE_XPATHS,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    # lxml drops a document with NUL or lone surrogates silently; say what is wrong with it instead.
+    check_text(markup)
+    try:
+        document = trafilatura.bare_extraction(
+            markup,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            prune_xpath=BOILERPLATE_XPATHS,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception:
+        # trafilatura, htmldate and lxml fail on some malformed pages with their own errors (an AssertionError from
+        # lxml's drop_tree for "<svg><p><p>", where the element to drop is the root). For the sender that page
+        # simply cannot be read; the traceback goes to the log for us.
+        logger.warning("reading an HTML page failed", exc_info=True)
+        raise InputError("The HTML page could not be read: its markup is too broken to find an article in.") from None
     body = normalise(document.text or "") if document is not None else ""
-    if not body:
+    if not body or not has_visible_text(body):
         raise InputError("No article text was found in the HTML: the page holds only navigation, scripts or markup.")
-    title = " ".join((document.title or "").split())
+    title = clean_line(document.title or "")
     lines = [line.strip() for line in body.split("\n") if line.strip()]
     # Like the desk's plain-text format: the headline first (so that it is a claim too), a blank line between
     # paragraphs, each paragraph on one line (the sentence splitter takes every line as a paragraph).
@@ -110,7 +139,7 @@ def parse_html(raw: str | bytes, *, encoding: str | None = None) -> ParsedText:
         text="\n\n".join(lines),
         title=title,
         published_on=_date(document.date),
-        author=" ".join((document.author or "").split()),
+        author=clean_line(document.author or ""),
     )
 
 

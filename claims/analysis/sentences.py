@@ -48,10 +48,15 @@ def split_sentences(text: str, language: str = "de") -> list[Sentence]:
             continue
         # SoMaJo's offsets are relative to the paragraph it was given.
         offset = line.start()
+        # A line of nothing but invisible format characters (zero-width space, direction marks, a soft hyphen, a
+        # byte-order mark) comes back from SoMaJo as a sentence without tokens: it holds no sentence.
         tokenised = [
             tuple(Token(t.text, offset + t.character_offset[0], offset + t.character_offset[1]) for t in tokens)
             for tokens in tokenizer.tokenize_text([line.group()])
+            if tokens
         ]
+        if not tokenised:
+            continue
         headline = len(tokenised) == 1 and text[tokenised[0][-1].end - 1] not in SENTENCE_END
         sentences.extend(
             Sentence(tokens[0].start, tokens[-1].end, text[tokens[0].start : tokens[-1].end], headline, tokens=tokens)
