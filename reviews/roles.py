@@ -34,6 +34,8 @@ ADMIN = [
     *EDITOR,
     "claims.*",
     "reviews.*",
+    # API keys, webhooks and their deliveries.
+    "api.*",
     "auth.view_user",
     "auth.add_user",
     "auth.change_user",

@@ -33,3 +33,9 @@ def test_nobody_may_change_or_delete_the_audit_trail(adam):
 
 def test_a_user_without_a_role_may_do_nothing(oscar):
     assert not oscar.get_all_permissions()
+
+
+def test_an_admin_manages_api_keys_and_webhooks_and_an_editor_does_not(adam, erin):
+    for permission in ("api.add_apikey", "api.change_webhook", "api.view_webhookdelivery"):
+        assert adam.has_perm(permission)
+        assert not erin.has_perm(permission)

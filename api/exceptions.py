@@ -1,0 +1,94 @@
+"""Every error of the API in one shape:
+
+    {"error": {"code": "not_found", "message": "No claim 7.", "fields": {"url": ["Enter a web address."]}}}
+
+`fields` is there for input problems (400) and workflow refusals; `code` is stable for programs, `message` is for
+people. The services' exceptions are translated here, so views just call them.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from reviews import workflow
+from reviews.services import Conflict
+
+CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{key}: {message}" for key, messages in value.items() for message in _strings(messages)]
+    if isinstance(value, list | tuple):
+        return [message for item in value for message in _strings(item)]
+    return [str(value)]
+
+
+def _fields(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {str(key): _strings(value) for key, value in detail.items()}
+    return {"non_field_errors": _strings(detail)}
+
+
+def handle_exception(exc, context):
+    fields = None
+    if isinstance(exc, workflow.GuardFailed):
+        return _response(400, "guard_failed", _("The action needs more: see the fields."), _fields(exc.messages))
+    if isinstance(exc, workflow.NotPermitted):
+        return _response(403, "permission_denied", str(exc), _fields(exc.messages))
+    if isinstance(exc, workflow.WrongState | Conflict):
+        return _response(409, "conflict", str(exc))
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        return _response(400, "invalid", _("The request is not valid: see the fields."), _fields(detail))
+    if isinstance(exc, ObjectDoesNotExist | Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code = CODES.get(response.status_code, getattr(exc, "default_code", "error"))
+    if isinstance(exc, exceptions.ValidationError):
+        message, fields = _("The request is not valid: see the fields."), _fields(exc.detail)
+    elif isinstance(exc.detail, dict | list):
+        message = "; ".join(_strings(exc.detail))
+    else:
+        message = str(exc.detail)
+    response.data = error_body(code, message, fields)
+    return response
+
+
+def _response(status_code: int, code: str, message: str, fields: dict | None = None) -> Response:
+    return Response(error_body(code, message, fields), status=status_code)
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/: the same error shape as the API's own 404s."""
+    return JsonResponse(
+        error_body("not_found", _("There is nothing at this address.")), status=status.HTTP_404_NOT_FOUND
+    )

@@ -1,0 +1,521 @@
+"""What the API shows and accepts. Serializers read and check input; writes go to the services (api.views)."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.models import (
+    ClaimState,
+    ClaimStatus,
+    Document,
+    ProposalMethod,
+    ProposalStatus,
+    Reliability,
+    Source,
+    SourceKind,
+    Verdict,
+    WorkStatus,
+)
+from claims.models.articles import InputFormat
+from reviews.models import Comment, EventKind
+from reviews.workflow import TRANSITIONS
+
+
+def claim_path(pk: int) -> str:
+    return reverse("api:claim-detail", args=[pk])
+
+
+DATETIME = serializers.DateTimeField()
+
+
+def datetime_or_none(value):
+    return DATETIME.to_representation(value) if value else None
+
+
+class SpeakerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="person or organisation")
+
+
+class ArticleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="Where the article was published; empty when unknown.")
+    published_on = serializers.DateField(allow_null=True)
+
+
+class ClaimSerializer(serializers.Serializer):
+    """A claim as the list shows it."""
+
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    text = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=ClaimStatus.choices,
+        help_text="Where the claim stands, or its approved verdict: the one field most clients need.",
+    )
+    state = serializers.ChoiceField(choices=ClaimState.choices, help_text="The review workflow's state.")
+    verdict = serializers.SerializerMethodField()
+    language = serializers.CharField()
+    checkworthiness = serializers.FloatField(allow_null=True)
+    is_checkworthy = serializers.BooleanField(allow_null=True)
+    speaker = SpeakerSerializer(allow_null=True)
+    cited_outlet = serializers.CharField()
+    is_direct_quote = serializers.BooleanField()
+    article = ArticleRefSerializer(help_text="The article the claim was found in.")
+    duplicate_of = serializers.IntegerField(
+        source="duplicate_of_id", allow_null=True, help_text="An earlier reviewed claim whose verdict applies."
+    )
+    dismissed = serializers.SerializerMethodField()
+    version = serializers.IntegerField(help_text="Send it back with a transition: a changed claim is a 409.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def to_representation(self, claim):
+        # By hand, not field by field: DRF's generic path costs more than the queries (see docs/BENCHMARKS.md, API).
+        # The fields above document the shape; the schema tests check that this matches them.
+        speaker, article = claim.speaker, claim.article
+        return {
+            "id": claim.pk,
+            "url": claim_path(claim.pk),
+            "text": claim.text,
+            "status": claim.status.value,
+            "state": claim.state,
+            "verdict": self.get_verdict(claim),
+            "language": claim.language,
+            "checkworthiness": claim.checkworthiness,
+            "is_checkworthy": claim.is_checkworthy,
+            "speaker": speaker and {"id": speaker.pk, "name": speaker.name, "kind": speaker.kind},
+            "cited_outlet": claim.cited_outlet,
+            "is_direct_quote": claim.is_direct_quote,
+            "article": {
+                "id": article.pk,
+                "title": article.title,
+                "url": article.url,
+                "published_on": article.published_on and article.published_on.isoformat(),
+            },
+            "duplicate_of": claim.duplicate_of_id,
+            "dismissed": claim.dismissed_at is not None,
+            "version": claim.version,
+            "created_at": DATETIME.to_representation(claim.created_at),
+            "updated_at": DATETIME.to_representation(claim.updated_at),
+        }
+
+    def get_url(self, claim) -> str:
+        return claim_path(claim.pk)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Verdict.choices, allow_null=True))
+    def get_verdict(self, claim):
+        """The approved verdict; null until an editor approved one (a proposed verdict is not published)."""
+        return claim.verdict if claim.state == ClaimState.APPROVED else None
+
+    def get_dismissed(self, claim) -> bool:
+        return claim.dismissed_at is not None
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    note = serializers.CharField()
+    kind = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def to_representation(self, evidence):
+        return {
+            "id": evidence.pk,
+            "url": self.get_url(evidence),
+            "title": self.get_title(evidence),
+            "note": evidence.note,
+            "kind": self.get_kind(evidence),
+            "created_at": DATETIME.to_representation(evidence.created_at),
+        }
+
+    def get_kind(self, evidence) -> str:
+        """`url` (added by a reviewer) or the accepted proposal's target: document, source, earlier_claim, external."""
+        proposal = evidence.proposal
+        if proposal is None:
+            return "url"
+        if proposal.document_id:
+            return "document"
+        if proposal.source_id:
+            return "source"
+        if proposal.earlier_claim_id:
+            return "earlier_claim"
+        return "external"
+
+    def get_url(self, evidence) -> str:
+        proposal = evidence.proposal
+        if proposal is None:
+            return evidence.url
+        if proposal.document_id:
+            return proposal.document.url
+        if proposal.source_id:
+            return f"https://{proposal.source.domain}/" if proposal.source.domain else ""
+        if proposal.earlier_claim_id:
+            return claim_path(proposal.earlier_claim_id)
+        return proposal.external_url
+
+    def get_title(self, evidence) -> str:
+        proposal = evidence.proposal
+        if proposal is None:
+            return ""
+        if proposal.document_id:
+            return proposal.document.title
+        if proposal.source_id:
+            return proposal.source.name
+        if proposal.earlier_claim_id:
+            return f"claim {proposal.earlier_claim_id}"
+        return proposal.external_title
+
+
+class EventSerializer(serializers.Serializer):
+    """One row of the claim's history. Read-scope clients see state changes only, without names or notes."""
+
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    action = serializers.SerializerMethodField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    verdict = serializers.CharField()
+    actor = serializers.CharField(source="actor_name", required=False)
+    note = serializers.CharField(required=False)
+    created_at = serializers.DateTimeField()
+
+    def to_representation(self, event):
+        return {
+            "kind": event.kind,
+            "action": self.get_action(event),
+            "from_state": event.from_state,
+            "to_state": event.to_state,
+            "verdict": event.verdict,
+            "actor": event.actor_name,
+            "note": event.note,
+            "created_at": DATETIME.to_representation(event.created_at),
+        }
+
+    @extend_schema_field(serializers.ChoiceField(choices=sorted(TRANSITIONS), allow_null=True))
+    def get_action(self, event):
+        return (event.data or {}).get("action")
+
+
+class ProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    method = serializers.ChoiceField(choices=ProposalMethod.choices)
+    score = serializers.FloatField()
+    reason = serializers.CharField()
+    status = serializers.ChoiceField(choices=ProposalStatus.choices)
+    target = serializers.SerializerMethodField()
+
+    def to_representation(self, proposal):
+        return {
+            "id": proposal.pk,
+            "method": proposal.method,
+            "score": proposal.score,
+            "reason": proposal.reason,
+            "status": proposal.status,
+            "target": self.get_target(proposal),
+        }
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_target(self, proposal) -> dict:
+        """{"type": document|source|earlier_claim|external, "id", "title", "url"}."""
+        if proposal.document_id:
+            document = proposal.document
+            return {"type": "document", "id": document.pk, "title": document.title, "url": document.url}
+        if proposal.source_id:
+            return {"type": "source", "id": proposal.source_id, "title": proposal.source.name, "url": ""}
+        if proposal.earlier_claim_id:
+            return {
+                "type": "earlier_claim",
+                "id": proposal.earlier_claim_id,
+                "title": f"claim {proposal.earlier_claim_id}",
+                "url": claim_path(proposal.earlier_claim_id),
+            }
+        return {"type": "external", "id": None, "title": proposal.external_title, "url": proposal.external_url}
+
+
+EVIDENCE, EVENT, PROPOSAL = EvidenceSerializer(), EventSerializer(), ProposalSerializer()
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    """A claim with its place in the article, its verdict and rationale (once approved), the accepted evidence
+    and its history; with review scope also the open proposals and the actions the caller may take."""
+
+    start = serializers.IntegerField(help_text="Character offset into the article's text.")
+    end = serializers.IntegerField()
+    role = serializers.CharField()
+    checkworthiness_reasons = serializers.ListField(child=serializers.CharField())
+    entities = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    verdict_rationale = serializers.SerializerMethodField()
+    approved_at = serializers.SerializerMethodField()
+    published_verdict = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(many=True)
+    history = serializers.SerializerMethodField()
+    proposals = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+    claimreview_url = serializers.SerializerMethodField()
+
+    def to_representation(self, claim):
+        return {
+            **super().to_representation(claim),
+            "start": claim.start,
+            "end": claim.end,
+            "role": claim.role,
+            "checkworthiness_reasons": claim.checkworthiness_reasons,
+            "entities": claim.entities,
+            "verdict_rationale": self.get_verdict_rationale(claim),
+            "approved_at": self.get_approved_at(claim),
+            "published_verdict": self.get_published_verdict(claim),
+            "evidence": [EVIDENCE.to_representation(evidence) for evidence in claim.evidence.all()],
+            "history": self.get_history(claim),
+            "proposals": self.get_proposals(claim),
+            "allowed_actions": self.get_allowed_actions(claim),
+            "claimreview_url": self.get_claimreview_url(claim),
+        }
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_verdict_rationale(self, claim):
+        return claim.verdict_rationale if claim.state == ClaimState.APPROVED else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_approved_at(self, claim):
+        return datetime_or_none(claim.approved_at)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Verdict.choices, allow_null=True))
+    def get_published_verdict(self, claim):
+        """While a verdict is reopened for correction (status under_correction): the verdict that was published."""
+        return claim.published_verdict or None
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_history(self, claim):
+        events = list(claim.events.all())
+        if not self.context.get("review"):
+            events = [event for event in events if event.kind == EventKind.TRANSITION]
+            return [
+                {
+                    **EVENT.to_representation(event),
+                    "actor": None,
+                    "note": None,
+                    # A proposed verdict is not public until approved.
+                    "verdict": event.verdict if event.to_state == ClaimState.APPROVED else "",
+                }
+                for event in events
+            ]
+        return [EVENT.to_representation(event) for event in events]
+
+    @extend_schema_field(ProposalSerializer(many=True, allow_null=True))
+    def get_proposals(self, claim):
+        """Reviewers only (review scope): candidates the proposers found, best first; null for read scope."""
+        if not self.context.get("review"):
+            return None
+        return [PROPOSAL.to_representation(proposal) for proposal in claim.proposals.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
+    def get_allowed_actions(self, claim):
+        """The transitions the caller may POST now (review scope), else null."""
+        actions = self.context.get("allowed_actions")
+        return None if actions is None else actions
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_claimreview_url(self, claim):
+        if claim.state != ClaimState.APPROVED:
+            return None
+        return reverse("api:claim-claimreview", args=[claim.pk])
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="The claim's version you saw; if it changed since, 409 and no change."
+    )
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False, default="")
+    note = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=20_000, help_text="Rationale or reason."
+    )
+
+
+class EvidenceCreateSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2000, help_text="http(s) address of what the reviewer found.")
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=20_000)
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = serializers.SerializerMethodField()
+    text = serializers.CharField(max_length=20_000)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_author(self, comment: Comment):
+        return comment.author.get_username() if comment.author else None
+
+
+class LookupResultSerializer(serializers.Serializer):
+    claim = ClaimSerializer()
+    score = serializers.FloatField(help_text="Fused lexical and semantic score in [0, 1].")
+    similarity = serializers.FloatField(allow_null=True, help_text="Cosine similarity of the embeddings.")
+    near_duplicate = serializers.BooleanField(
+        help_text="The score reaches EARLIER_CLAIMS_LINK_THRESHOLD: the same claim, as far as the desk can tell."
+    )
+
+
+class LookupSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    results = LookupResultSerializer(many=True)
+
+
+class LookupQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, help_text="The claim to look up, in German or English.")
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=50)
+
+
+class ArticleClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    text = serializers.CharField()
+    status = serializers.ChoiceField(choices=ClaimStatus.choices)
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    checkworthiness = serializers.FloatField(allow_null=True)
+    is_checkworthy = serializers.BooleanField(allow_null=True)
+
+    def get_url(self, claim) -> str:
+        return claim_path(claim.pk)
+
+
+class ExtractionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=WorkStatus.choices, source="extraction_status")
+    error = serializers.CharField(source="extraction_error")
+    started_at = serializers.DateTimeField(source="extraction_started_at", allow_null=True)
+    finished_at = serializers.DateTimeField(source="extraction_finished_at", allow_null=True)
+    attempts = serializers.IntegerField(source="extraction_attempts")
+    delayed = serializers.BooleanField(
+        source="processing_delayed",
+        help_text="Stored, but the task queue could not be reached: extraction starts by itself when it is back.",
+    )
+
+
+class ArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(help_text="Where the article was published; empty when unknown.")
+    title = serializers.CharField()
+    author = serializers.CharField()
+    language = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+    input_format = serializers.ChoiceField(choices=InputFormat.choices)
+    ingested_at = serializers.DateTimeField()
+    extraction = ExtractionSerializer(source="*", help_text="The background extraction of its claims.")
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    text = serializers.CharField()
+    claims = ArticleClaimSerializer(many=True)
+
+
+class ArticleIngestSerializer(serializers.Serializer):
+    """Exactly one of `text` and `html`, with `url` as where it was published; or `url` alone to fetch it."""
+
+    text = serializers.CharField(required=False, trim_whitespace=False, help_text="Plain text.")
+    html = serializers.CharField(required=False, trim_whitespace=False, help_text="A web page.")
+    url = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+    def validate(self, data):
+        given = [name for name in ("text", "html") if name in data]
+        if len(given) > 1:
+            raise serializers.ValidationError({"html": ["Send either text or html, not both."]})
+        if not given and not data.get("url"):
+            raise serializers.ValidationError({"text": ["Send text, html or a url to fetch."]})
+        return data
+
+
+class ArticleIngestedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created = serializers.BooleanField(help_text="False: the same content was stored before; this is that article.")
+    status_url = serializers.CharField(help_text="GET it to follow the extraction.")
+    extraction_status = serializers.ChoiceField(choices=WorkStatus.choices)
+    processing_delayed = serializers.BooleanField(
+        help_text="True when the task queue could not be reached: the article is stored and its extraction starts "
+        "by itself when the queue is back."
+    )
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "key",
+            "name",
+            "kind",
+            "domain",
+            "language",
+            "aliases",
+            "reliability",
+            "reliability_note",
+            "active",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SourceWriteSerializer(serializers.Serializer):
+    """A source in the registry's format (see README, "The source registry"); checked by the import's rules."""
+
+    key = serializers.CharField(max_length=100, help_text="A slug; POST with an existing key updates that source.")
+    name = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
+    domain = serializers.CharField(required=False, allow_blank=True, max_length=253)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=8)
+    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    reliability = serializers.ChoiceField(choices=Reliability.choices, required=False)
+    reliability_note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    active = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class SourceRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    source = SourceRefSerializer()
+    # Empty for reference texts without a page: not a URI then.
+    url = serializers.CharField(read_only=True)
+    embedded = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "source", "key", "url", "title", "text", "language", "published_on", "embedded", "created_at"]
+        read_only_fields = fields
+
+    def get_embedded(self, document) -> bool:
+        """Whether its embedding is computed (semantic search finds it)."""
+        return document.embedded_at is not None
+
+
+class DocumentWriteSerializer(serializers.Serializer):
+    """A document in the registry's format: found again by its key, else by its source and URL."""
+
+    source = serializers.CharField(help_text="The key of its source.")
+    key = serializers.CharField(required=False, allow_null=True, max_length=100)
+    url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    title = serializers.CharField(max_length=500)
+    text = serializers.CharField(trim_whitespace=False)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=8)
+    published_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()

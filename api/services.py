@@ -1,0 +1,215 @@
+"""Writes of the API app: issuing keys, noting their use, and queueing and sending webhook deliveries."""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+
+import urllib3
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from api import tasks
+from api.models import ApiKey, DeliveryStatus, EventType, Webhook, WebhookDelivery, hash_secret
+from reviews.models import ClaimEvent, EventKind
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "fc"
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    api_key: ApiKey
+    # The whole key, to show once: only its hash is stored.
+    key: str
+
+
+@transaction.atomic
+def issue_api_key(
+    *, name: str, scope: str, user, expires_at: datetime.datetime | None = None, api_key: ApiKey | None = None
+) -> IssuedKey:
+    """Make a key acting as `user` with `scope`. `api_key` is an unsaved row to fill (the admin's form)."""
+    api_key = api_key or ApiKey()
+    api_key.name, api_key.scope, api_key.user, api_key.expires_at = name, scope, user, expires_at
+    secret = secrets.token_urlsafe(32)
+    for _attempt in range(5):
+        api_key.prefix = secrets.token_hex(4)
+        if not ApiKey.objects.filter(prefix=api_key.prefix).exists():
+            break
+    api_key.secret_hash = hash_secret(secret)
+    api_key.save()
+    return IssuedKey(api_key=api_key, key=f"{KEY_PREFIX}_{api_key.prefix}_{secret}")
+
+
+def find_api_key(key: str) -> ApiKey | None:
+    """The row a presented key belongs to, revoked and expired ones included (the caller says why it refuses);
+    None when the key is malformed or its secret is wrong."""
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    api_key = ApiKey.objects.select_related("user").filter(prefix=parts[1]).first()
+    if api_key is None or not hmac.compare_digest(api_key.secret_hash, hash_secret(parts[2])):
+        return None
+    return api_key
+
+
+# last_used_at is a hint for admins, not an audit: written at most once a minute per key, so that polling clients
+# do not turn every read into a write.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def note_key_use(*, api_key: ApiKey) -> None:
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+
+
+@transaction.atomic
+def revoke_api_keys(*, key_ids: list[int]) -> int:
+    return ApiKey.objects.filter(pk__in=key_ids, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def event_type_of(event: ClaimEvent) -> str | None:
+    """The webhook event type of a claim's history row, or None for changes webhooks do not announce."""
+    if event.kind == EventKind.ADDED:
+        return EventType.CLAIM_CREATED
+    if event.kind != EventKind.TRANSITION:
+        return None
+    action = (event.data or {}).get("action")
+    if action == "approve":
+        return EventType.VERDICT_APPROVED
+    if action == "reopen":
+        return EventType.VERDICT_REOPENED
+    return EventType.STATE_CHANGED
+
+
+def event_body(event: ClaimEvent, event_type: str) -> str:
+    claim = event.claim
+    payload = {
+        "id": f"event-{event.pk}",
+        "type": event_type,
+        "created_at": event.created_at,
+        "claim": {
+            "id": claim.pk,
+            "status": claim.status.value,
+            "state": claim.state,
+            "verdict": claim.verdict if claim.state == "approved" else None,
+            "version": claim.version,
+            "article": claim.article_id,
+            "url": f"{settings.API_PUBLIC_URL.rstrip('/')}/api/v1/claims/{claim.pk}/",
+        },
+        "change": {
+            "from_state": event.from_state or None,
+            "to_state": event.to_state or None,
+            "verdict": event.verdict or None,
+            "action": (event.data or {}).get("action"),
+        },
+    }
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def queue_deliveries(*, event_id: int) -> list[int]:
+    """One delivery per active webhook that wants this event, sent by a task once stored; the ids queued.
+
+    Hearing the same event twice queues nothing new (one delivery per webhook and event)."""
+    event = ClaimEvent.objects.select_related("claim").filter(pk=event_id).first()
+    event_type = event and event_type_of(event)
+    if not event_type:
+        return []
+    webhooks = [webhook for webhook in Webhook.objects.filter(active=True) if webhook.wants(event_type)]
+    if not webhooks:
+        return []
+    body = event_body(event, event_type)
+    queued = []
+    for webhook in webhooks:
+        try:
+            with transaction.atomic():
+                delivery = WebhookDelivery.objects.create(
+                    webhook=webhook, event=event, event_type=event_type, body=body
+                )
+                tasks.deliver_webhook.delay_on_commit(delivery.pk)
+        except IntegrityError:
+            continue
+        queued.append(delivery.pk)
+    return queued
+
+
+SIGNATURE_HEADER = "X-Factcheck-Signature"
+TIMESTAMP_HEADER = "X-Factcheck-Timestamp"
+EVENT_HEADER = "X-Factcheck-Event"
+DELIVERY_HEADER = "X-Factcheck-Delivery"
+
+
+def signature(*, secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=` and the hex HMAC-SHA256 of `timestamp.body` under the webhook's secret."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+class DeliveryFailed(Exception):
+    """The receiver could not be reached or did not answer 2xx; the task tries again later."""
+
+
+def deliver(*, delivery_id: int, final_attempt: bool = False) -> WebhookDelivery | None:
+    """Send one delivery and record the attempt. Raises DeliveryFailed when it should be tried again; on the final
+    attempt the delivery is marked failed instead. A delivery that already succeeded is not sent again."""
+    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED):
+        return delivery
+    body = delivery.body.encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "factcheck-webhooks/1",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: signature(secret=delivery.webhook.secret, timestamp=timestamp, body=body),
+        EVENT_HEADER: delivery.event_type,
+        DELIVERY_HEADER: str(delivery.pk),
+    }
+    # Outside any transaction: a slow receiver must not hold database locks.
+    code, error = None, ""
+    try:
+        response = urllib3.request(
+            "POST",
+            delivery.webhook.url,
+            body=body,
+            headers=headers,
+            timeout=urllib3.Timeout(connect=settings.WEBHOOK_CONNECT_TIMEOUT, read=settings.WEBHOOK_TIMEOUT),
+            redirect=False,
+            retries=False,
+            preload_content=False,
+        )
+        code = response.status
+        response.drain_conn()
+        response.release_conn()
+        if not 200 <= code < 300:
+            error = f"The receiver answered HTTP {code}."
+    except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+    now = timezone.now()
+    if not error:
+        status = DeliveryStatus.SUCCEEDED
+    else:
+        status = DeliveryStatus.FAILED if final_attempt else DeliveryStatus.RETRYING
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=status,
+        attempts=F("attempts") + 1,
+        response_code=code,
+        last_error=error,
+        last_attempt_at=now,
+        delivered_at=now if not error else None,
+    )
+    logger.info("webhook delivery=%s status=%s code=%s", delivery.pk, status, code)
+    if error and not final_attempt:
+        raise DeliveryFailed(error)
+    delivery.refresh_from_db()
+    return delivery

@@ -1,0 +1,47 @@
+"""One error shape for everything that goes wrong, and 429 with Retry-After past the rate."""
+
+import pytest
+
+from tests.api.conftest import key_client
+
+pytestmark = pytest.mark.django_db
+
+
+def error_of(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"} and {"code", "message"} <= set(body["error"]), body
+    return body["error"]
+
+
+def test_no_credentials_is_a_401(anonymous):
+    response = anonymous.get("/api/v1/claims/")
+    assert response.status_code == 401 and error_of(response)["code"] == "not_authenticated"
+
+
+def test_an_unknown_address_is_a_404(read_key):
+    response = read_key.get("/api/v1/nothing/here")
+    assert response.status_code == 404 and error_of(response)["code"] == "not_found"
+
+
+def test_a_method_the_endpoint_lacks_is_a_405(read_key, claim):
+    response = read_key.delete(f"/api/v1/claims/{claim.pk}/")
+    assert response.status_code in (403, 405)
+    response = read_key.put("/api/v1/claims/", {})
+    assert response.status_code == 405 and error_of(response)["code"] == "method_not_allowed"
+
+
+def test_an_unsupported_media_type_is_a_415(reviewer_key, claim):
+    response = reviewer_key.post(f"/api/v1/claims/{claim.pk}/comments/", b"x", content_type="application/xml")
+    assert response.status_code == 415 and error_of(response)["code"] == "unsupported_media_type"
+
+
+def test_past_the_rate_a_key_gets_429_with_retry_after(settings, cms):
+    settings.API_THROTTLE_RATE = "3/minute"
+    client, other = key_client(cms, "read", "a"), key_client(cms, "read", "b")
+    statuses = [client.get("/api/v1/sources/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.get("/api/v1/sources/")
+    assert response.status_code == 429 and error_of(response)["code"] == "throttled"
+    assert 0 < int(response["Retry-After"]) <= 60
+    # Each key has its own budget.
+    assert other.get("/api/v1/sources/").status_code == 200

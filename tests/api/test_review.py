@@ -1,0 +1,130 @@
+"""Transitions, evidence and comments through the API: the review services' rules, answered in HTTP."""
+
+import pytest
+
+from api.models import Scope
+from claims.models import Claim, ClaimState
+from reviews.models import ClaimEvent, Comment, EventKind, Evidence
+from tests.api.conftest import key_client
+
+pytestmark = pytest.mark.django_db
+
+
+def post_transition(client, claim, **body):
+    return client.post(f"/api/v1/claims/{claim.pk}/transitions/", body, format="json")
+
+
+def test_a_reviewer_key_takes_a_claim_as_its_user(reviewer_key, claim, alice):
+    response = post_transition(reviewer_key, claim, action="take", version=claim.version)
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "in_review" and response.json()["version"] == 1
+    claim.refresh_from_db()
+    assert (claim.state, claim.assignee) == (ClaimState.IN_REVIEW, alice)
+    event = ClaimEvent.objects.get()
+    assert (event.kind, event.actor, event.to_state) == (EventKind.TRANSITION, alice, "in_review")
+
+
+def test_from_a_wrong_state_a_transition_is_a_409_and_changes_nothing(reviewer_key, claim):
+    response = post_transition(reviewer_key, claim, action="give_back")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
+    assert Claim.objects.get().state == ClaimState.UNVERIFIED and not ClaimEvent.objects.exists()
+
+
+def test_a_reviewer_key_cannot_approve_and_changes_nothing(reviewer_key, claim, alice):
+    from reviews import services
+
+    services.transition(claim_id=claim.pk, action="take", actor=alice)
+    services.transition(claim_id=claim.pk, action="propose", actor=alice, verdict="unverifiable", note="n")
+    events = ClaimEvent.objects.count()
+    response = post_transition(reviewer_key, claim, action="approve")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
+    assert "action" in response.json()["error"]["fields"]
+    assert Claim.objects.get().state == ClaimState.VERDICT_PROPOSED and ClaimEvent.objects.count() == events
+
+
+def test_an_editors_key_approves(editor_key, claim, alice, erin):
+    from reviews import services
+
+    services.transition(claim_id=claim.pk, action="take", actor=alice)
+    services.transition(claim_id=claim.pk, action="propose", actor=alice, verdict="unverifiable", note="n")
+    response = post_transition(editor_key, claim, action="approve")
+    assert response.status_code == 200 and response.json()["status"] == "unverifiable"
+    assert Claim.objects.get().approved_by == erin
+
+
+def test_a_double_submit_is_a_409_and_writes_one_event(reviewer_key, claim):
+    first = post_transition(reviewer_key, claim, action="take", version=0)
+    second = post_transition(reviewer_key, claim, action="take", version=0)
+    assert (first.status_code, second.status_code) == (200, 409)
+    assert ClaimEvent.objects.count() == 1 and Claim.objects.get().version == 1
+
+
+def test_a_proposal_without_what_it_needs_is_a_400_with_the_reasons(reviewer_key, claim):
+    post_transition(reviewer_key, claim, action="take")
+    response = post_transition(reviewer_key, claim, action="propose", verdict="false")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "guard_failed" and {"note", "evidence"} <= set(error["fields"])
+    assert Claim.objects.get().state == ClaimState.IN_REVIEW
+
+
+def test_an_unknown_action_is_a_400(reviewer_key, claim):
+    response = post_transition(reviewer_key, claim, action="publish")
+    assert response.status_code == 400 and "action" in response.json()["error"]["fields"]
+
+
+def test_a_review_key_of_an_api_client_user_cannot_review(cms, claim):
+    client = key_client(cms, Scope.REVIEW)
+    assert post_transition(client, claim, action="take").status_code == 403
+    assert not ClaimEvent.objects.exists()
+
+
+def test_get_transitions_lists_the_actions_allowed_now(reviewer_key, claim):
+    body = reviewer_key.get(f"/api/v1/claims/{claim.pk}/transitions/").json()
+    assert body == {
+        "version": 0,
+        "actions": [{"action": "take", "label": "Take", "needs_verdict": False, "needs_reason": False}],
+    }
+
+
+def test_a_reviewer_adds_evidence_and_it_shows_on_the_claim(reviewer_key, read_key, claim, alice):
+    response = reviewer_key.post(
+        f"/api/v1/claims/{claim.pk}/evidence/", {"url": "https://example.org/x", "note": "shows it"}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["url"] == "https://example.org/x"
+    assert Evidence.objects.get().added_by == alice
+    assert ClaimEvent.objects.get().kind == EventKind.EVIDENCE_ADDED
+    assert [e["note"] for e in read_key.get(f"/api/v1/claims/{claim.pk}/evidence/").json()] == ["shows it"]
+
+
+def test_evidence_without_a_web_address_is_a_400_and_nothing_is_stored(reviewer_key, claim):
+    response = reviewer_key.post(f"/api/v1/claims/{claim.pk}/evidence/", {"url": "not a url"}, format="json")
+    assert response.status_code == 400 and "url" in response.json()["error"]["fields"]
+    assert not Evidence.objects.exists() and not ClaimEvent.objects.exists()
+
+
+def test_a_reviewer_comments_and_reads_the_comments(reviewer_key, claim, alice):
+    response = reviewer_key.post(f"/api/v1/claims/{claim.pk}/comments/", {"text": "Asked the police."}, format="json")
+    assert response.status_code == 201 and response.json()["author"] == "alice"
+    assert Comment.objects.get().author == alice
+    assert [c["text"] for c in reviewer_key.get(f"/api/v1/claims/{claim.pk}/comments/").json()] == ["Asked the police."]
+
+
+def test_an_empty_comment_is_a_400(reviewer_key, claim):
+    response = reviewer_key.post(f"/api/v1/claims/{claim.pk}/comments/", {"text": "  "}, format="json")
+    assert response.status_code == 400 and "text" in response.json()["error"]["fields"]
+    assert not Comment.objects.exists()
+
+
+def test_a_transition_on_a_missing_claim_is_a_404(reviewer_key):
+    response = reviewer_key.post("/api/v1/claims/999999/transitions/", {"action": "take"}, format="json")
+    assert response.status_code == 404
+
+
+def test_the_session_needs_a_csrf_token_for_writes(alice, claim):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(f"/api/v1/claims/{claim.pk}/transitions/", {"action": "take"}, format="json")
+    assert response.status_code == 403 and not ClaimEvent.objects.exists()

@@ -1,0 +1,188 @@
+"""Webhooks against a real HTTP server on 127.0.0.1: signed deliveries for the subscribed events, retried with
+backoff when the receiver fails, every attempt logged on the delivery row."""
+
+import hashlib
+import hmac
+import http.server
+import json
+import threading
+import time
+
+import pytest
+
+from api.models import DeliveryStatus, EventType, Webhook, WebhookDelivery
+from reviews import services as review_services
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), ReceiverHandler)
+        self.received: list[tuple[dict, bytes]] = []
+        # The status codes to answer, in turn; 200 once they run out.
+        self.statuses: list[int] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+
+class ReceiverHandler(http.server.BaseHTTPRequestHandler):
+    server: Receiver
+
+    def do_POST(self):  # noqa: N802 (the name http.server calls)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append((dict(self.headers), body))
+        status = self.server.statuses.pop(0) if self.server.statuses else 200
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def verify(headers: dict, body: bytes, secret: str) -> bool:
+    """What a receiver does: HMAC-SHA256 over `timestamp.body`, compared in constant time, timestamp fresh."""
+    timestamp = headers["X-Factcheck-Timestamp"]
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    fresh = abs(time.time() - int(timestamp)) < 300
+    return fresh and hmac.compare_digest(headers["X-Factcheck-Signature"], f"sha256={expected}")
+
+
+def test_an_approved_verdict_is_delivered_signed(
+    receiver, claim, alice, erin, django_capture_on_commit_callbacks, settings
+):
+    settings.API_PUBLIC_URL = "https://desk.example.org"
+    Webhook.objects.create(name="cms", url=receiver.url, secret="s3cret", event_types=[EventType.VERDICT_APPROVED])
+    from tests.api.conftest import approve
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(claim, reviewer=alice, editor=erin)
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    assert verify(headers, body, "s3cret") and not verify(headers, body, "wrong")
+    assert headers["X-Factcheck-Event"] == "verdict.approved"
+    payload = json.loads(body)
+    assert payload["type"] == "verdict.approved"
+    assert payload["claim"]["id"] == claim.pk and payload["claim"]["status"] == "misleading"
+    assert payload["claim"]["url"] == f"https://desk.example.org/api/v1/claims/{claim.pk}/"
+    assert payload["change"] == {
+        "from_state": "verdict_proposed",
+        "to_state": "approved",
+        "verdict": "misleading",
+        "action": "approve",
+    }
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code, delivery.last_error) == (
+        DeliveryStatus.SUCCEEDED,
+        1,
+        200,
+        "",
+    )
+    assert headers["X-Factcheck-Delivery"] == str(delivery.pk)
+
+
+def test_each_webhook_hears_only_its_event_types(receiver, claim, alice, erin, django_capture_on_commit_callbacks):
+    Webhook.objects.create(name="all", url=receiver.url, secret="a", event_types=[])
+    Webhook.objects.create(name="reopen", url=receiver.url, secret="b", event_types=[EventType.VERDICT_REOPENED])
+    Webhook.objects.create(name="off", url=receiver.url, secret="c", active=False)
+    from tests.api.conftest import approve
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(claim, reviewer=alice, editor=erin)
+        review_services.transition(claim_id=claim.pk, action="reopen", actor=erin, note="new figures")
+    received = [(json.loads(body)["type"], headers["X-Factcheck-Event"]) for headers, body in receiver.received]
+    # take, propose -> state changed; approve; reopen (to "all"), and reopen again (to "reopen"). No evidence event.
+    assert sorted(kind for kind, _header in received) == [
+        "claim.state_changed",
+        "claim.state_changed",
+        "verdict.approved",
+        "verdict.reopened",
+        "verdict.reopened",
+    ]
+    assert WebhookDelivery.objects.filter(webhook__name="reopen").get().event_type == EventType.VERDICT_REOPENED
+    assert not WebhookDelivery.objects.filter(webhook__name="off").exists()
+
+
+def test_a_claim_added_by_hand_is_announced_as_created(receiver, article, alice, django_capture_on_commit_callbacks):
+    Webhook.objects.create(name="new", url=receiver.url, secret="x", event_types=[EventType.CLAIM_CREATED])
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = review_services.add_claim(article_id=article.pk, start=0, end=13, actor=alice)
+    assert [json.loads(body)["claim"]["id"] for _headers, body in receiver.received] == [claim.pk]
+
+
+def test_a_failing_receiver_is_tried_again_and_each_attempt_is_logged(
+    receiver, claim, alice, django_capture_on_commit_callbacks
+):
+    receiver.statuses = [500]
+    Webhook.objects.create(name="flaky", url=receiver.url, secret="k")
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.transition(claim_id=claim.pk, action="take", actor=alice)
+    assert len(receiver.received) == 2
+    # The retry sends the same body, signed anew.
+    assert receiver.received[0][1] == receiver.received[1][1]
+    assert all(verify(headers, body, "k") for headers, body in receiver.received)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == (DeliveryStatus.SUCCEEDED, 2, 200)
+
+
+def test_a_receiver_that_keeps_failing_ends_failed_with_its_error(
+    receiver, claim, alice, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOK_MAX_RETRIES = 2
+    receiver.statuses = [500, 502, 503, 200]
+    Webhook.objects.create(name="down", url=receiver.url, secret="k")
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.transition(claim_id=claim.pk, action="take", actor=alice)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == (DeliveryStatus.FAILED, 3, 503)
+    assert "503" in delivery.last_error and len(receiver.received) == 3
+
+
+def test_an_unreachable_receiver_is_logged(claim, alice, django_capture_on_commit_callbacks, settings):
+    settings.WEBHOOK_MAX_RETRIES = 0
+    Webhook.objects.create(name="gone", url="http://127.0.0.1:9/hook", secret="k")
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.transition(claim_id=claim.pk, action="take", actor=alice)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED and delivery.response_code is None and delivery.last_error
+
+
+def test_hearing_an_event_twice_queues_one_delivery(receiver, claim, alice, django_capture_on_commit_callbacks):
+    from api import services
+    from reviews.models import ClaimEvent
+
+    Webhook.objects.create(name="once", url=receiver.url, secret="k")
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.transition(claim_id=claim.pk, action="take", actor=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.queue_deliveries(event_id=ClaimEvent.objects.get().pk) == []
+    assert WebhookDelivery.objects.count() == 1 and len(receiver.received) == 1
+
+
+def test_the_admin_lists_deliveries(client, receiver, claim, alice, django_capture_on_commit_callbacks):
+    from tests.conftest import make_user
+
+    Webhook.objects.create(name="cms", url=receiver.url, secret="k")
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.transition(claim_id=claim.pk, action="take", actor=alice)
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    page = client.get("/admin/api/webhookdelivery/").content.decode()
+    assert "claim.state_changed" in page or "Claim state changed" in page
+    assert client.get(f"/admin/api/webhookdelivery/{WebhookDelivery.objects.get().pk}/change/").status_code == 200
+    assert client.get("/admin/api/webhook/add/").status_code == 200
