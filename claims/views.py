@@ -36,7 +36,29 @@ def article_detail(request, pk):
     )
     busy = (WorkStatus.PENDING, WorkStatus.RUNNING)
     working = article.extraction_status in busy or any(claim.proposals_status in busy for claim in claims)
-    return render(request, "claims/article_detail.html", {"article": article, "claims": claims, "working": working})
+    context = {"article": article, "claims": claims, "working": working, "segments": highlighted(article, claims)}
+    return render(request, "claims/article_detail.html", context)
+
+
+def highlighted(article: Article, claims) -> list[tuple[str, object]]:
+    """The article's text cut into (text, claim or None) pieces so that every claim can be marked in place.
+
+    The pieces join up to exactly `article.text`, which the selection script relies on to compute offsets. A claim
+    overlapping one already marked (a passage added by hand across two sentences) is left unmarked here; the
+    table lists it."""
+    text = article.text
+    pieces: list[tuple[str, object]] = []
+    cursor = 0
+    for claim in sorted(claims, key=lambda c: (c.start, c.end)):
+        if claim.start < cursor or claim.end > len(text):
+            continue
+        if claim.start > cursor:
+            pieces.append((text[cursor : claim.start], None))
+        pieces.append((text[claim.start : claim.end], claim))
+        cursor = claim.end
+    if cursor < len(text):
+        pieces.append((text[cursor:], None))
+    return pieces
 
 
 @login_required
@@ -49,7 +71,15 @@ def article_ingest(request):
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            if result.created:
+            if result.created and Article.objects.get(pk=result.article.pk).processing_delayed:
+                messages.warning(
+                    request,
+                    _(
+                        "Article stored. Processing is delayed: the task queue cannot be reached right now. "
+                        "Extraction starts by itself when it is back."
+                    ),
+                )
+            elif result.created:
                 messages.success(request, _("Article stored. Claims are being extracted."))
             else:
                 messages.info(request, _("This article was already stored; here it is."))

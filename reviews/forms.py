@@ -1,0 +1,84 @@
+"""The web app's forms. They read and check what a person sent; the services in `reviews.services` do the
+writing and apply the rules."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Verdict
+from reviews import workflow
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(t.action, t.label) for t in workflow.TRANSITIONS.values()])
+    # The version the page showed: a claim changed since gets a Conflict, not a silent overwrite.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    verdict = forms.ChoiceField(
+        label=_("Verdict"), choices=[("", "—"), *Verdict.choices], required=False, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EvidenceForm(forms.Form):
+    url = forms.CharField(label=_("Address (URL)"), max_length=2000, widget=forms.URLInput)
+    note = forms.CharField(label=_("What it shows"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is not a claim"), max_length=2000)
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+
+class MergeForm(forms.Form):
+    claims = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=_("Claims to merge"))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+    def __init__(self, *args, claim_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].choices = [(pk, pk) for pk in claim_ids]
+
+
+class AddClaimForm(forms.Form):
+    """A passage of the article marked by its character offsets (a small script fills them from a selection)."""
+
+    start = forms.IntegerField(label=_("From character"), min_value=0)
+    end = forms.IntegerField(label=_("To character"), min_value=0)
+
+
+BULK_ACTIONS = [("assign", _("Assign")), *[(t.action, t.label) for t in workflow.TRANSITIONS.values()]]
+
+
+def reviewers():
+    """Everybody who may review claims: the people a claim can be assigned to."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__permissions__codename=workflow.REVIEW.split(".")[1])
+        .distinct()
+        .order_by("username")
+    )
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
+    claims = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label=_("Claims"),
+        error_messages={
+            "required": _("Select one or more claims first."),
+        },
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=get_user_model().objects.none(), required=False, empty_label=_("nobody")
+    )
+    note = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = reviewers()
+        # Any claim id may be sent; the service reports the ones that do not exist.
+        data = self.data.getlist("claims") if hasattr(self.data, "getlist") else []
+        self.fields["claims"].choices = [(value, value) for value in data if str(value).isdigit()]

@@ -1,0 +1,57 @@
+import datetime
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from claims.models import ClaimState, ProposalStatus
+from reviews.models import EventKind
+
+register = template.Library()
+
+
+def _state_label(value: str) -> str:
+    return ClaimState(value).label if value in ClaimState.values else value
+
+
+@register.simple_tag
+def event_summary(event) -> str:
+    """One line that says what a history row records, in the reader's language (escaped by the template)."""
+    data = event.data or {}
+    if event.kind == EventKind.TRANSITION:
+        text = _("%(from)s → %(to)s") % {"from": _state_label(event.from_state), "to": _state_label(event.to_state)}
+        if event.verdict:
+            from claims.models import Verdict
+
+            verdict = Verdict(event.verdict).label if event.verdict in Verdict.values else event.verdict
+            text += " · " + _("verdict: %(verdict)s") % {"verdict": verdict}
+        return text
+    if event.kind == EventKind.ASSIGNED:
+        return _("Assigned to %(user)s") % {"user": data.get("assignee") or _("nobody")}
+    if event.kind == EventKind.PROPOSAL_DECIDED:
+        decision = data.get("decision", "")
+        label = ProposalStatus(decision).label if decision in ProposalStatus.values else decision
+        return _("Proposal %(decision)s: %(target)s") % {"decision": label, "target": data.get("target", "")}
+    if event.kind == EventKind.EVIDENCE_ADDED:
+        return _("Evidence added: %(url)s") % {"url": data.get("url", "")}
+    if event.kind == EventKind.MERGED:
+        return _("Merged with %(ids)s") % {"ids": ", ".join(f"#{pk}" for pk in data.get("merged", []))}
+    if event.kind == EventKind.DISMISSED and data.get("merged_into"):
+        return _("Merged into #%(id)s") % {"id": data["merged_into"]}
+    return str(event.get_kind_display())
+
+
+@register.filter
+def duration(value: datetime.timedelta | None) -> str:
+    """A duration as days and hours, or hours and minutes when shorter than a day, with localised numbers."""
+    if value is None:
+        return "–"
+    seconds = max(0, int(value.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("%(days)s d %(hours)s h") % {"days": number_format(days, force_grouping=True), "hours": hours}
+    if hours:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)s min") % {"minutes": minutes}
