@@ -60,13 +60,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "django_htmx",
+    "axes",
     "claims",
     "reviews",
     "api",
 ]
 
 MIDDLEWARE = [
+    "factcheck.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database that went away is a 503 with Retry-After, not a 500.
     "factcheck.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -101,8 +105,9 @@ TEMPLATES = [
 
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    # An empty DATABASE_URL counts as unset.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
@@ -154,10 +159,64 @@ STORAGES = {
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # API keys (`Authorization: Bearer KEY`) for clients, the session for the web app's own pages.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadScope"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.handle_exception",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
 }
+
+# The API (api/, docs/API.md). Self-hosted Swagger UI files for /api/v1/docs/ (no CDN).
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Claim tracker API",
+    "DESCRIPTION": "Claims, their review status and verdicts, articles, the source registry. See docs/API.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.integer_ids"],
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.ClaimStatus",
+        "ClaimStateEnum": "claims.models.ClaimState",
+        "VerdictEnum": "claims.models.Verdict",
+        "WorkStatusEnum": "claims.models.WorkStatus",
+        "ProposalStatusEnum": "claims.models.ProposalStatus",
+        "SourceKindEnum": "claims.models.SourceKind",
+        "EventKindEnum": "reviews.models.EventKind",
+    },
+}
+# Where clients reach the app: absolute links in webhook bodies and ClaimReview `url`s.
+API_PUBLIC_URL = os.environ.get("API_PUBLIC_URL", "http://localhost:8000")
+# The fact-checking organisation named as `author` of published ClaimReviews.
+FACTCHECK_ORGANISATION_NAME = os.environ.get("FACTCHECK_ORGANISATION_NAME", "Claim tracker fact-checking desk")
+FACTCHECK_ORGANISATION_URL = os.environ.get("FACTCHECK_ORGANISATION_URL", API_PUBLIC_URL)
+# The page where a published fact-check is read (ClaimReview `url`); {base} is API_PUBLIC_URL, {id} the claim's id.
+CLAIMREVIEW_URL = os.environ.get("CLAIMREVIEW_URL", "{base}/claims/{id}/")
+# Webhook deliveries (api/tasks.py): seconds to connect and to wait for an answer, retries after the first attempt,
+# and the first retry's delay in seconds (doubling each time, at most an hour).
+WEBHOOK_CONNECT_TIMEOUT = env_float("WEBHOOK_CONNECT_TIMEOUT", 5)
+WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 10)
+WEBHOOK_MAX_RETRIES = env_int("WEBHOOK_MAX_RETRIES", 8)
+WEBHOOK_RETRY_BACKOFF = env_int("WEBHOOK_RETRY_BACKOFF", 10)
+# Requests per API key (or per session user) and period (second, minute, hour, day); over it: 429 and Retry-After.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/minute")
+# How many reviewed claims /api/v1/claims/lookup returns at most.
+API_LOOKUP_LIMIT = env_int("API_LOOKUP_LIMIT", 10)
 
 # Celery. Without a broker the tasks run in process (eagerly, right after the transaction that enqueued them
 # commits), so the embedded default needs no Redis. With CELERY_BROKER_URL set, a real worker runs them.
@@ -194,6 +253,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 
 # Ingestion limits: an article larger than this is refused with a clear message, not truncated.
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 2_000_000)
+# ... and an article whose text (a page's main text, after the markup) is longer than this: about 30,000 words, which
+# the extraction analyses in about 90 s on one core, inside its time limit (claims/tasks.py).
+ARTICLE_MAX_CHARACTERS = env_int("ARTICLE_MAX_CHARACTERS", 200_000)
 # Room for a pasted article a little over the limit, so that its sender gets our message, not a bare 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * ARTICLE_MAX_BYTES
 # Fetching an article from a URL (claims/fetching.py): seconds to connect, seconds for the whole fetch including
@@ -238,3 +300,67 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Production hardening
+# "Production" is DEBUG off with ALLOWED_HOSTS named in the environment (a site that serves a real host name). There
+# every setting below defaults to the secure choice, and each can still be turned off by its variable, e.g. for a
+# first start before TLS works. A laptop (`make run`, DEBUG on) and the tests (no ALLOWED_HOSTS variable) keep plain
+# HTTP. `manage.py check --deploy` is clean under production (tests/hardening/test_deploy_settings.py).
+PRODUCTION = not DEBUG and bool(os.environ.get("ALLOWED_HOSTS", "").strip())
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Probes from a load balancer come over plain HTTP from inside the network; they are answered, not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Behind a proxy that terminates TLS, name the header it sets (PROXY_SSL_HEADER=X-Forwarded-Proto) so that Django
+# knows the request was HTTPS. Only with a proxy that always sets or overwrites it: a client could send it too.
+if proxy_ssl_header := os.environ.get("PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+# HSTS: browsers use HTTPS only for this long (a year in production). Preload is a promise to the browsers' built-in
+# lists that is slow to take back, for the domain and all its subdomains: off unless asked for.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # security.W021 only says that preload is off, which is the deliberate default above.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and everything else from our own origin only, no inline
+# scripts or styles, no frames, forms posting only to us. The Django admin (5.2) needs no allowance: it has no
+# inline scripts or style attributes. CSP_REPORT_ONLY=true sends the policy as report-only while a change is tried.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY, CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY, None
+# Login throttling (django-axes, counted in the database so that every web process sees the same count): after
+# LOGIN_FAILURE_LIMIT failed logins for one user name from one address, that pair is refused, even with the right
+# password, for LOGIN_LOCKOUT_MINUTES, with a message that says so (HTTP 429). A successful login resets the count;
+# an admin unlocks at once with `manage.py axes_reset_username NAME` or in the admin under Axes › Access attempts.
+AUTHENTICATION_BACKENDS = ["factcheck.authentication.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# In hours; a float is read as a fraction of an hour.
+AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# No start-up banner on every management command; failures and lockouts are still logged (names masked).
+AXES_VERBOSE = False
+AXES_COOLOFF_MESSAGE = _("Too many failed logins for this user from your address. Please try again later.")
+# Structured logs: LOG_FORMAT=json writes one JSON object a line (factcheck/logging.py); every line carries the
+# request's id either way.
+LOGGING["formatters"]["json"] = {"()": "factcheck.logging.JsonFormatter"}
+LOGGING["formatters"]["plain"]["format"] = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+LOGGING["filters"] = {"request_id": {"()": "factcheck.logging.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["handlers"]["console"]["formatter"] = "json" if os.environ.get("LOG_FORMAT", "").lower() == "json" else "plain"

@@ -10,4 +10,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The liveness and readiness probes, /healthz and /readyz.
+    path("", include("factcheck.health")),
 ]
