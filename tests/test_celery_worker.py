@@ -133,8 +133,10 @@ def test_a_worker_extracts_the_claims_of_an_ingested_article(worker):
     claims = list(article.claims.order_by("start"))
     assert len(claims) == 14
     assert all(article.text[c.start : c.end] == c.text for c in claims)
-    # The worker process did the work, not this one.
-    log = worker.log_path.read_text()
+    # The worker process did the work, not this one (its log line may follow the database write by a moment).
+    deadline = time.monotonic() + 10
+    while "succeeded" not in (log := worker.log_path.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert "Task claims.extract_article[" in log and "succeeded" in log
 
 

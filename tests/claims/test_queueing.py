@@ -20,14 +20,24 @@ def broker_down():
         yield
 
 
-def test_an_article_stored_while_the_broker_is_down_is_kept_and_shown_as_delayed(
-    broker_down, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        result = services.ingest_article(content="Meldung\n\nDer Rat sagte am Montag, 40 Schulen öffnen.")
+# Committed for real: whether the queue took a task is only known after the commit.
+committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@committed
+def test_an_article_stored_while_the_broker_is_down_is_kept_and_shown_as_delayed(broker_down):
+    result = services.ingest_article(content="Meldung\n\nDer Rat sagte am Montag, 40 Schulen öffnen.")
     article = Article.objects.get(pk=result.article.pk)
     assert article.processing_delayed
     assert article.extraction_status == WorkStatus.PENDING
+
+
+@committed
+def test_an_article_stored_while_the_queue_works_is_not_delayed():
+    result = services.ingest_article(content="Meldung\n\nDer Rat sagte am Montag, 41 Schulen öffnen.")
+    article = Article.objects.get(pk=result.article.pk)
+    assert not article.processing_delayed
+    assert article.queued_at is not None
 
 
 def test_the_sweeper_sends_articles_never_queued_or_queued_long_ago_and_stamps_them():
@@ -60,3 +70,20 @@ def test_the_sweeper_stops_quietly_while_the_broker_is_still_down(broker_down):
     article = make_article()
     assert services.sweep_stranded_work() == {"articles": 0, "claims": 0}
     assert Article.objects.get(pk=article.pk).processing_delayed
+
+
+@committed
+def test_the_web_form_and_the_api_say_processing_is_delayed(broker_down, client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/articles/new/", {"text": "Meldung\n\nDer Rat sagte am Dienstag, 12 Brücken werden saniert."}, follow=True
+    )
+    assert "Processing is delayed" in response.content.decode()
+    response = client.post(
+        "/api/v1/articles/",
+        {"text": "Meldung\n\nDer Rat sagte am Mittwoch, 7 Bäder werden saniert."},
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+    assert response.json()["processing_delayed"] is True
+    assert response.json()["extraction_status"] == WorkStatus.PENDING

@@ -573,3 +573,11 @@ def test_saving_a_document_with_a_new_title_clears_its_embedding_and_queues_it(d
     assert len(callbacks) == 1
     stored = Document.objects.get()
     assert (stored.title, stored.language, stored.embedding, stored.embedded_at) == ("A new title", "de", None, None)
+
+
+def test_a_text_longer_than_the_limit_is_refused_with_a_message_and_nothing_is_stored(settings):
+    settings.ARTICLE_MAX_CHARACTERS = 100
+    with pytest.raises(ValidationError) as refused:
+        services.ingest(content="Titel\n\n" + "Der Rat sagte, es werde gebaut. " * 10)
+    assert "the limit is 100" in refused.value.message_dict["content"][0]
+    assert not Article.objects.exists()
