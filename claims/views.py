@@ -15,6 +15,7 @@ ARTICLES_PER_PAGE = 25
 
 
 @login_required
+@permission_required("claims.view_article", raise_exception=True)
 def article_list(request):
     articles = Article.objects.annotate(claim_count=Count("claims")).order_by("-ingested_at", "-pk")
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
@@ -22,6 +23,7 @@ def article_list(request):
 
 
 @login_required
+@permission_required("claims.view_article", raise_exception=True)
 def article_detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("ingested_by"), pk=pk)
     claims = (

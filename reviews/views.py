@@ -8,7 +8,7 @@ reload (409 for htmx requests).
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -153,12 +153,14 @@ def _claim_list(request, *, mine: bool):
 
 
 @login_required
+@permission_required("claims.view_claim", raise_exception=True)
 @require_GET
 def my_queue(request):
     return _claim_list(request, mine=True)
 
 
 @login_required
+@permission_required("claims.view_claim", raise_exception=True)
 @require_GET
 def claim_list(request):
     return _claim_list(request, mine=False)
@@ -322,12 +324,14 @@ def claim_url(request, pk: int) -> str:
 
 
 @login_required
+@permission_required("claims.view_claim", raise_exception=True)
 @require_GET
 def claim_detail(request, pk):
     return render_claim(request, get_claim(pk))
 
 
 @login_required
+@permission_required("claims.view_claim", raise_exception=True)
 @require_GET
 def claim_work(request, pk):
     """The background work's status, polled by the claim page while it runs (the fragment stops the polling)."""
@@ -589,6 +593,8 @@ def merge(request, article_pk):
 
 
 @login_required
+# The editors' view of the desk.
+@permission_required("reviews.approve_verdict", raise_exception=True)
 @require_GET
 def dashboard(request):
     backlog = figures.backlog_per_state()
