@@ -5,6 +5,7 @@ DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY and ALLOWED_HOS
 module: tests and production read this same file.
 """
 
+import logging
 import os
 from pathlib import Path
 
@@ -364,3 +365,6 @@ LOGGING["formatters"]["plain"]["format"] = "%(asctime)s %(levelname)s %(name)s [
 LOGGING["filters"] = {"request_id": {"()": "factcheck.logging.RequestIdFilter"}}
 LOGGING["handlers"]["console"]["filters"] = ["request_id"]
 LOGGING["handlers"]["console"]["formatter"] = "json" if os.environ.get("LOG_FORMAT", "").lower() == "json" else "plain"
+if LOGGING["handlers"]["console"]["formatter"] == "json":
+    # Python's warnings (a library's, say) go through the same handler, so that every line on stderr is JSON.
+    logging.captureWarnings(True)
