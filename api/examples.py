@@ -156,3 +156,7 @@ DOCUMENT = OpenApiExample(
     },
     request_only=True,
 )
+
+PROPOSAL_DECISION = OpenApiExample(
+    "Accept", value={"decision": "accept", "note": "The treaty text says so."}, request_only=True
+)

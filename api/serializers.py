@@ -336,6 +336,14 @@ class TransitionSerializer(serializers.Serializer):
     )
 
 
+class ProposalDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=["accept", "reject"],
+        help_text="accept: the proposal becomes evidence; reject: it stays out of future runs.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
 class EvidenceCreateSerializer(serializers.Serializer):
     url = serializers.CharField(max_length=2000, help_text="http(s) address of what the reviewer found.")
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=20_000)

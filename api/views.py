@@ -35,6 +35,8 @@ from api.serializers import (
     EvidenceSerializer,
     LookupQuerySerializer,
     LookupSerializer,
+    ProposalDecisionSerializer,
+    ProposalSerializer,
     SourceSerializer,
     SourceWriteSerializer,
     TransitionSerializer,
@@ -117,7 +119,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]{1,18}"
 
     def get_permissions(self):
-        if self.action in ("transitions", "comments"):
+        if self.action in ("transitions", "comments", "decide_proposal"):
             return [ReviewScope()]
         if self.action == "evidence" and self.request.method == "POST":
             return [ReviewScope()]
@@ -323,6 +325,34 @@ class ClaimViewSet(viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         evidence = review_services.add_evidence(claim_id=int(pk), actor=request.user, **body.validated_data)
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Accept or reject a proposal",
+        description="Accepting makes the proposal evidence for the claim; rejecting keeps its target out of future "
+        "proposal runs. A proposal is decided once: a second decision is a 409 (review scope).",
+        request=ProposalDecisionSerializer,
+        responses={200: ProposalSerializer, **errors(400, 401, 403, 404, 409, 429)},
+        examples=[examples.PROPOSAL_DECISION],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"proposals/(?P<proposal_id>[0-9]{1,18})/decision",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def decide_proposal(self, request, pk, proposal_id):
+        get_object_or_404(Proposal.objects.only("pk"), pk=proposal_id, claim_id=pk)
+        body = ProposalDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        review_services.decide_proposal(
+            proposal_id=int(proposal_id),
+            actor=request.user,
+            accept=body.validated_data["decision"] == "accept",
+            note=body.validated_data["note"],
+        )
+        proposal = Proposal.objects.select_related("document", "source").get(pk=proposal_id)
+        return Response(ProposalSerializer(proposal).data)
 
     @extend_schema(
         methods=["GET"],

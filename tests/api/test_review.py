@@ -128,3 +128,30 @@ def test_the_session_needs_a_csrf_token_for_writes(alice, claim):
     client.force_login(alice)
     response = client.post(f"/api/v1/claims/{claim.pk}/transitions/", {"action": "take"}, format="json")
     assert response.status_code == 403 and not ClaimEvent.objects.exists()
+
+
+def test_a_reviewer_accepts_a_proposal_and_it_becomes_evidence_once(reviewer_key, alice):
+    from claims.models import Proposal, ProposalMethod, ProposalStatus
+    from reviews.models import Evidence
+    from tests.factories import make_claim, make_document
+
+    claim = make_claim()
+    proposal = Proposal.objects.create(
+        claim=claim, document=make_document(), method=ProposalMethod.HYBRID, score=0.8, reason="shares words"
+    )
+    path = f"/api/v1/claims/{claim.pk}/proposals/{proposal.pk}/decision"
+    response = reviewer_key.post(path, {"decision": "accept", "note": "the treaty"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == ProposalStatus.ACCEPTED
+    assert Evidence.objects.get(claim=claim).proposal == proposal
+    again = reviewer_key.post(path, {"decision": "reject"}, format="json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    assert reviewer_key.post(path, {"decision": "maybe"}, format="json").status_code == 400
+    other = make_claim()
+    assert (
+        reviewer_key.post(
+            f"/api/v1/claims/{other.pk}/proposals/{proposal.pk}/decision", {"decision": "reject"}, format="json"
+        ).status_code
+        == 404
+    )
+    assert Evidence.objects.count() == 1

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.models import WebhookDelivery
-from claims.models import Article, Claim, Document, Proposal, Source
+from claims.models import Article, Claim, Document, Proposal, ProposalMethod, Source
 from reviews.models import ClaimEvent, Comment, Evidence
 from tests.factories import make_document, make_source
 
@@ -25,9 +25,10 @@ CALLERS = {
 }
 
 
-def endpoints(claim, source, document):
+def endpoints(claim, source, document, proposal=None):
     """(method, path, body, level needed)."""
     c = f"/api/v1/claims/{claim.pk}"
+    decision = f"{c}/proposals/{proposal.pk if proposal else 0}/decision"
     return [
         ("get", "/api/v1/claims/", None, READ),
         ("get", f"{c}/", None, READ),
@@ -55,6 +56,7 @@ def endpoints(claim, source, document):
             ADMIN,
         ),
         ("patch", f"/api/v1/documents/{document.pk}/", {"title": "New title"}, ADMIN),
+        ("post", decision, {"decision": "reject", "note": "off topic"}, REVIEW),
     ]
 
 
@@ -84,11 +86,14 @@ def caller(request, oscar, cms, alice):
 
 
 @pytest.mark.parametrize("caller", list(CALLERS), indirect=True)
-@pytest.mark.parametrize("number", range(21))
+@pytest.mark.parametrize("number", range(22))
 def test_each_caller_reaches_exactly_the_endpoints_of_its_scope(caller, number, request, approved_claim):
     source = make_source(key="src-1")
     document = make_document(source=source, key="doc-1")
-    method, path, body, needed = endpoints(approved_claim, source, document)[number]
+    proposal = Proposal.objects.create(
+        claim=approved_claim, document=document, method=ProposalMethod.HYBRID, score=0.5, reason="r"
+    )
+    method, path, body, needed = endpoints(approved_claim, source, document, proposal)[number]
     level = CALLERS[request.node.callspec.params["caller"]]
     before = snapshot()
     response = getattr(caller, method)(path, body, format="json") if body else getattr(caller, method)(path)
@@ -107,4 +112,4 @@ def test_the_endpoint_table_has_every_row():
     from tests.factories import make_claim
 
     claim = make_claim()
-    assert len(endpoints(claim, make_source(), make_document())) == 21
+    assert len(endpoints(claim, make_source(), make_document())) == 22
