@@ -39,3 +39,29 @@
     if (event.shiftKey || event.key === "Shift") update();
   });
 })();
+
+// While background work runs the page reloads itself every few seconds, but never under a reader's hands: not
+// while text is selected or a form field has the focus (without JavaScript, a plain meta refresh does it).
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="auto-refresh"]');
+  if (!meta) return;
+  var seconds = parseInt(meta.getAttribute("content"), 10) || 3;
+
+  function busy() {
+    var selection = window.getSelection();
+    var active = document.activeElement;
+    var typing = active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+    return typing || (selection && !selection.isCollapsed);
+  }
+
+  function tick() {
+    if (busy()) {
+      window.setTimeout(tick, seconds * 1000);
+    } else {
+      window.location.reload();
+    }
+  }
+
+  window.setTimeout(tick, seconds * 1000);
+})();

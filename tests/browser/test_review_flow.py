@@ -150,6 +150,10 @@ def test_a_selection_in_the_article_fills_the_add_claim_form(page, live_server, 
     )
     expect(page.locator("#claim-start")).to_have_value(str(start))
     expect(page.locator("#claim-end")).to_have_value(str(end))
+    # The article is still being extracted, so the page reloads itself every 3 s, but not under a selection.
+    assert article.extraction_status == WorkStatus.PENDING
+    page.wait_for_timeout(4500)
+    expect(page.locator("#claim-start")).to_have_value(str(start))
     page.click("#add-claim button[type=submit]")
     expect(page.locator("#messages")).to_contain_text("added")
     shoot(page, "claim-added")
