@@ -488,6 +488,22 @@ class SourceFilter(filters.FilterSet):
         fields = ["key", "kind", "active", "reliability", "language", "domain"]
 
 
+class RegistryViewSet(viewsets.GenericViewSet):
+    """The source registry's rows: read for every key, written (through the registry import) with admin scope."""
+
+    permission_classes = [ReadOrAdminWrite]
+    filter_backends = [filters.DjangoFilterBackend]
+    lookup_value_regex = "[0-9]{1,18}"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.serializer_class(page, many=True).data)
+
+    def retrieve(self, request, pk):
+        return Response(self.serializer_class(get_object_or_404(self.get_queryset(), pk=pk)).data)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List sources", responses={200: SourceSerializer(many=True), **errors(400, 401, 403)}),
     retrieve=extend_schema(summary="A source", responses={200: SourceSerializer, **errors(401, 403, 404)}),
@@ -505,22 +521,11 @@ class SourceFilter(filters.FilterSet):
         responses={200: SourceSerializer, **errors(400, 401, 403, 404)},
     ),
 )
-class SourceViewSet(viewsets.GenericViewSet):
+class SourceViewSet(RegistryViewSet):
     queryset = Source.objects.all()
-    permission_classes = [ReadOrAdminWrite]
-    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = SourceFilter
     cursor_ordering = ("name", "pk")
     serializer_class = SourceSerializer
-    lookup_value_regex = "[0-9]{1,18}"
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(SourceSerializer(page, many=True).data)
-
-    def retrieve(self, request, pk):
-        return Response(SourceSerializer(get_object_or_404(Source, pk=pk)).data)
 
     def create(self, request):
         body = SourceWriteSerializer(data=request.data)
@@ -576,22 +581,11 @@ DOCUMENT_ROWS = Document.objects.select_related("source").defer("embedding")
         responses={200: DocumentSerializer, **errors(400, 401, 403, 404)},
     ),
 )
-class DocumentViewSet(viewsets.GenericViewSet):
+class DocumentViewSet(RegistryViewSet):
     queryset = DOCUMENT_ROWS
-    permission_classes = [ReadOrAdminWrite]
-    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = DocumentFilter
     cursor_ordering = ("-created_at", "-pk")
     serializer_class = DocumentSerializer
-    lookup_value_regex = "[0-9]{1,18}"
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(DocumentSerializer(page, many=True).data)
-
-    def retrieve(self, request, pk):
-        return Response(DocumentSerializer(get_object_or_404(DOCUMENT_ROWS, pk=pk)).data)
 
     def create(self, request):
         body = DocumentWriteSerializer(data=request.data)

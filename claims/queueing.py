@@ -15,8 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 def send(task, *args, mark=None) -> bool:
-    """Send `task(*args)` now; on success `mark` (a queryset) gets `queued_at`-style stamping by the caller's
-    choice of field. False when the broker could not be reached: the work waits for the sweeper."""
+    """Send `task(*args)` now; on success stamp the time on `mark`, a (queryset, field name) pair, e.g. the
+    article's `queued_at`. False when the broker could not be reached: the work waits for the sweeper."""
     try:
         task.apply_async(args=args)
     except Exception:

@@ -5,16 +5,26 @@ from django.db import OperationalError
 
 from claims import services
 
+# Every task here is idempotent, so one whose worker died is handed out again (acks late) and may safely run twice;
+# the database going away is worth retrying with backoff, while a bug is recorded on the row the task works on.
+IDEMPOTENT = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+}
+
+
+def redelivered(task) -> bool:
+    """Whether the broker handed this task out again (its previous worker died): the run may be taken over."""
+    return bool((task.request.delivery_info or {}).get("redelivered"))
+
 
 @shared_task(
     name="claims.extract_article",
     bind=True,
-    # Idempotent (one claim per sentence span), so a task whose worker died may safely run again.
-    acks_late=True,
-    reject_on_worker_lost=True,
-    # The database going away is worth retrying; a bug in the analysis is recorded on the article instead.
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
+    # One claim per sentence span.
+    **IDEMPOTENT,
     retry_backoff_max=300,
     max_retries=6,
     # The longest article accepted (ARTICLE_MAX_CHARACTERS) takes about 90 s on one core.
@@ -22,17 +32,13 @@ from claims import services
     time_limit=360,
 )
 def extract_article(self, article_id: int) -> int | None:
-    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    return services.extract_claims(article_id=article_id, takeover=redelivered)
+    return services.extract_claims(article_id=article_id, takeover=redelivered(self))
 
 
 @shared_task(
     name="claims.embed_documents",
-    # Idempotent: only documents without an embedding are written.
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
+    # Only documents without an embedding are written.
+    **IDEMPOTENT,
     retry_backoff_max=300,
     max_retries=6,
     soft_time_limit=600,
@@ -45,19 +51,15 @@ def embed_documents(document_ids: list[int] | None = None) -> int:
 @shared_task(
     name="claims.propose_sources",
     bind=True,
-    # Idempotent (one proposal per claim and target), so a task whose worker died may safely run again.
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
+    # One proposal per claim and target.
+    **IDEMPOTENT,
     retry_backoff_max=600,
     max_retries=5,
     soft_time_limit=60,
     time_limit=90,
 )
 def propose_sources(self, claim_id: int) -> int | None:
-    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    run = services.propose_sources(claim_id=claim_id, takeover=redelivered)
+    run = services.propose_sources(claim_id=claim_id, takeover=redelivered(self))
     if run is None:
         return None
     if run.unavailable and self.request.retries < self.max_retries and not self.request.is_eager:

@@ -42,6 +42,18 @@ def record_event(*, claim: Claim, kind: str, actor, note: str = "", data: dict |
     return event
 
 
+def stale_claim() -> Conflict:
+    """The conflict of a person who acted on a claim that changed since they looked at it."""
+    return Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+
+
+def _claim(claim_id: int) -> Claim:
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        raise Claim.DoesNotExist(f"No claim {claim_id}.")
+    return claim
+
+
 def situation(claim: Claim, actor) -> workflow.Situation:
     """What the workflow's rules need to know, read from the claim (its accepted evidence counted)."""
     evidence = getattr(claim, "accepted_evidence_count", None)
@@ -73,11 +85,9 @@ def transition(
     Raises `workflow.NotPermitted` (403), `workflow.GuardFailed` (400, with field messages) and `Conflict` (409:
     somebody acted first, or the claim is in another state).
     """
-    claim = Claim.objects.filter(pk=claim_id).first()
-    if claim is None:
-        raise Claim.DoesNotExist(f"No claim {claim_id}.")
+    claim = _claim(claim_id)
     if version is not None and claim.version != version:
-        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+        raise stale_claim()
     try:
         outcome = workflow.check(situation(claim, actor), workflow.Request(action=action, verdict=verdict, note=note))
     except workflow.WrongState as exc:
@@ -96,7 +106,7 @@ def transition(
         fields.update(verdict="", verdict_proposed_by_id=None)
     updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(version=F("version") + 1, **fields)
     if not updated:
-        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+        raise stale_claim()
     claim.refresh_from_db()
     record_event(
         claim=claim,
@@ -115,9 +125,7 @@ def transition(
 def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Claim:
     """Give a claim to a reviewer (None: to nobody). Editors assign anyone; a reviewer only takes a free claim
     for themselves (that is `transition(action="take")` for an unverified one)."""
-    claim = Claim.objects.filter(pk=claim_id).first()
-    if claim is None:
-        raise Claim.DoesNotExist(f"No claim {claim_id}.")
+    claim = _claim(claim_id)
     if not actor.has_perm(workflow.ASSIGN):
         raise workflow.NotPermitted({"assignee": [_("Only editors assign claims.")]})
     if assignee is not None and not assignee.has_perm(workflow.REVIEW):
@@ -125,7 +133,7 @@ def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Cla
     if claim.state == ClaimState.APPROVED or claim.dismissed_at is not None:
         raise Conflict(_("Only claims still in review are assigned."))
     if version is not None and claim.version != version:
-        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+        raise stale_claim()
     assignee_id = assignee.pk if assignee else None
     if assignee_id == claim.assignee_id:
         return claim
@@ -133,7 +141,7 @@ def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Cla
         assignee_id=assignee_id, version=F("version") + 1, updated_at=timezone.now()
     )
     if not updated:
-        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+        raise stale_claim()
     claim.refresh_from_db()
     record_event(
         claim=claim,
@@ -175,9 +183,7 @@ URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 def _editable_claim(claim_id: int, actor, permission: str) -> Claim:
     if not actor.has_perm(permission):
         raise PermissionDenied(_("Your role does not allow this."))
-    claim = Claim.objects.filter(pk=claim_id).first()
-    if claim is None:
-        raise Claim.DoesNotExist(f"No claim {claim_id}.")
+    claim = _claim(claim_id)
     return claim
 
 
@@ -223,7 +229,7 @@ def dismiss(*, claim_id: int, actor, reason: str, version: int | None = None) ->
         pk=claim.pk, version=claim.version if version is None else version, dismissed_at__isnull=True
     ).update(dismissed_at=timezone.now(), dismissal_reason=reason, version=F("version") + 1, updated_at=timezone.now())
     if not updated:
-        raise Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
+        raise stale_claim()
     claim.refresh_from_db()
     record_event(claim=claim, kind=EventKind.DISMISSED, actor=actor, note=reason)
     return claim

@@ -440,14 +440,12 @@ def decide_proposal(request, pk):
     return redirect(back)
 
 
-@login_required
-@require_POST
-def add_evidence(request, pk):
-    back = claim_url(request, pk)
-    form = forms.EvidenceForm(request.POST)
+def _claim_form(request, pk, form, write, done: str, form_name: str):
+    """A form on the claim page that adds something through a service: back to the page with `done`, or the page
+    again with the service's field errors on the form."""
     if form.is_valid():
         try:
-            services.add_evidence(claim_id=pk, actor=request.user, **form.cleaned_data)
+            write(form.cleaned_data)
         except Claim.DoesNotExist:
             raise Http404(_("No such claim.")) from None
         except PermissionDenied as exc:
@@ -456,30 +454,35 @@ def add_evidence(request, pk):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("Evidence added."))
-            return redirect(back)
-    return render_claim(request, get_claim(pk), status=400, forms_data={"evidence_form": form})
+            messages.success(request, done)
+            return redirect(claim_url(request, pk))
+    return render_claim(request, get_claim(pk), status=400, forms_data={form_name: form})
+
+
+@login_required
+@require_POST
+def add_evidence(request, pk):
+    return _claim_form(
+        request,
+        pk,
+        forms.EvidenceForm(request.POST),
+        lambda data: services.add_evidence(claim_id=pk, actor=request.user, **data),
+        _("Evidence added."),
+        "evidence_form",
+    )
 
 
 @login_required
 @require_POST
 def add_comment(request, pk):
-    back = claim_url(request, pk)
-    form = forms.CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_comment(claim_id=pk, actor=request.user, text=form.cleaned_data["text"])
-        except Claim.DoesNotExist:
-            raise Http404(_("No such claim.")) from None
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Comment added."))
-            return redirect(back)
-    return render_claim(request, get_claim(pk), status=400, forms_data={"comment_form": form})
+    return _claim_form(
+        request,
+        pk,
+        forms.CommentForm(request.POST),
+        lambda data: services.add_comment(claim_id=pk, actor=request.user, text=data["text"]),
+        _("Comment added."),
+        "comment_form",
+    )
 
 
 @login_required
