@@ -109,6 +109,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "verdict_rationale",
         "verdict_proposed_by",
         "version",
+        "corrected_fields",
         "proposals_status",
         "proposals_error",
         "proposals_started_at",

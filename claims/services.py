@@ -236,7 +236,9 @@ ANALYSIS_FIELDS = [
 
 def _store_analysis(article: Article, analysis: ArticleAnalysis) -> None:
     speakers = _speakers_for(analysis)
-    existing = {(claim.start, claim.end): claim for claim in article.claims.all()}
+    # Locked, so that a reviewer's correction either committed before (and shows in `corrected_fields` and in the
+    # history that makes the claim touched) or waits for this run and comes after it: never lost under it.
+    existing = {(claim.start, claim.end): claim for claim in article.claims.select_for_update()}
     untouched = set(article.claims.untouched().values_list("pk", flat=True))
     now = timezone.now()
     new, changed = [], []
@@ -261,11 +263,16 @@ def _store_analysis(article: Article, analysis: ArticleAnalysis) -> None:
         if claim is None:
             new.append(Claim(article=article, start=sentence.start, end=sentence.end, **fields))
         elif claim.pk in untouched:
+            # What a reviewer corrected stays theirs, however else the claim is brought up to date.
             for name, value in fields.items():
-                setattr(claim, name, value)
+                if name not in claim.corrected_fields:
+                    setattr(claim, name, value)
             changed.append(claim)
-    # A sentence the new analysis no longer finds goes, unless a reviewer has already worked on its claim.
-    Claim.objects.filter(pk__in=[claim.pk for claim in existing.values() if claim.pk in untouched]).delete()
+    # A sentence the new analysis no longer finds goes, unless a reviewer has already worked on its claim or
+    # corrected it.
+    Claim.objects.filter(
+        pk__in=[claim.pk for claim in existing.values() if claim.pk in untouched and not claim.corrected_fields]
+    ).delete()
     Claim.objects.bulk_create(new, ignore_conflicts=True)
     Claim.objects.bulk_update(changed, ANALYSIS_FIELDS)
 

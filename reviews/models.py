@@ -70,6 +70,7 @@ class EventKind(models.TextChoices):
     RESTORED = "restored", _("Restored as a claim")
     ADDED = "added", _("Added by hand")
     MERGED = "merged", _("Merged")
+    CORRECTED = "corrected", _("Speaker, outlet or quote corrected")
 
 
 class ClaimEvent(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import services as claims_services
-from claims.models import Claim, ClaimState, Proposal, ProposalStatus
+from claims.models import CORRECTABLE_FIELDS, Claim, ClaimState, Proposal, ProposalStatus, Speaker, SpeakerKind
 from reviews import workflow
 from reviews.models import ClaimEvent, Comment, EventKind, Evidence
 from reviews.signals import claim_changed
@@ -148,6 +148,111 @@ def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Cla
         kind=EventKind.ASSIGNED,
         actor=actor,
         data={"assignee": assignee.get_username() if assignee else None, "version": claim.version},
+    )
+    return claim
+
+
+def may_correct(claim: Claim, actor) -> bool:
+    return workflow.may_correct(situation(claim, actor))
+
+
+# The longest speaker name and outlet the columns hold.
+NAME_LENGTH = 300
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+@transaction.atomic
+def correct_attribution(
+    *,
+    claim_id: int,
+    actor,
+    version: int | None = None,
+    speaker: str | None = None,
+    speaker_kind: str = "",
+    cited_outlet: str | None = None,
+    is_direct_quote: bool | None = None,
+) -> Claim:
+    """Put right what the extraction got wrong: who asserts the claim, the outlet it cites, whether it is a direct
+    quote. None leaves a field as it is; an empty speaker or outlet clears it. The speaker is a known one if the
+    name is a known speaker's name or alias (in any case), else a new speaker of `speaker_kind` (a person unless
+    told). Every field changed is listed in `corrected_fields`, which re-running the extraction leaves alone, and
+    the history records it with the old and new values; nothing changed, nothing is written.
+
+    Raises `workflow.NotPermitted` (403), `ValidationError` (400, field by field) and `Conflict` (409: the claim
+    changed since `version`, is approved and must be reopened first, or was dismissed).
+    """
+    claim = _claim(claim_id)
+    try:
+        workflow.check_correction(situation(claim, actor))
+    except workflow.WrongState as exc:
+        raise Conflict(str(exc)) from None
+    if version is not None and claim.version != version:
+        raise stale_claim()
+    problems: dict[str, list[str]] = {}
+    if speaker_kind and speaker_kind not in SpeakerKind.values:
+        problems["speaker_kind"] = [_("Choose a person or an organisation.")]
+    elif speaker_kind and not (speaker or "").strip():
+        problems["speaker_kind"] = [_("Give the speaker's name with the kind.")]
+    name = None if speaker is None else _one_line(speaker)
+    outlet = None if cited_outlet is None else _one_line(cited_outlet)
+    for field_name, value in (("speaker", name), ("cited_outlet", outlet)):
+        if value is not None and len(value) > NAME_LENGTH:
+            problems[field_name] = [_("At most %(count)d characters.") % {"count": NAME_LENGTH}]
+    if problems:
+        raise ValidationError(problems)
+
+    new: dict = {}
+    if name is not None:
+        found = Speaker.objects.named(name) if name else None
+        if found is not None and speaker_kind and speaker_kind != found.kind:
+            raise ValidationError(
+                {
+                    "speaker_kind": [
+                        _("“%(name)s” is known as: %(kind)s. Leave the kind empty, or ask an admin to change it.")
+                        % {"name": found.name, "kind": found.get_kind_display()}
+                    ]
+                }
+            )
+        if name and found is None:
+            found, _created = Speaker.objects.get_or_create(
+                name=name, defaults={"kind": speaker_kind or SpeakerKind.PERSON}
+            )
+        if (found.pk if found else None) != claim.speaker_id:
+            new["speaker"] = found
+    if outlet is not None and outlet != claim.cited_outlet:
+        new["cited_outlet"] = outlet
+    if is_direct_quote is not None and bool(is_direct_quote) != claim.is_direct_quote:
+        new["is_direct_quote"] = bool(is_direct_quote)
+    if not new:
+        return claim
+
+    def shown(field_name: str, value):
+        if field_name == "speaker":
+            return value and {"id": value.pk, "name": value.name, "kind": value.kind}
+        return value
+
+    changed = [field_name for field_name in CORRECTABLE_FIELDS if field_name in new]
+    old = {field_name: shown(field_name, getattr(claim, field_name)) for field_name in changed}
+    corrected = [f for f in CORRECTABLE_FIELDS if f in changed or f in (claim.corrected_fields or [])]
+    updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
+        **new, corrected_fields=corrected, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise stale_claim()
+    claim.refresh_from_db()
+    record_event(
+        claim=claim,
+        kind=EventKind.CORRECTED,
+        actor=actor,
+        data={
+            "fields": changed,
+            "old": old,
+            "new": {field_name: shown(field_name, value) for field_name, value in new.items()},
+            "version": claim.version,
+        },
     )
     return claim
 

@@ -171,3 +171,25 @@ def allowed_transitions(situation: Situation) -> list[Transition]:
             continue
         allowed.append(transition)
     return allowed
+
+
+def check_correction(situation: Situation) -> None:
+    """Whether this person may correct what the extraction found about the claim (speaker, cited outlet, quote).
+    The rules of working on a claim: a reviewer's role, and the claim free or theirs (editors may act on anyone's).
+    A published record is not changed in place: an approved claim is reopened for correction first."""
+    if REVIEW not in situation.permissions:
+        raise NotPermitted({"action": [_("Your role does not allow correcting a claim.")]})
+    if situation.dismissed:
+        raise WrongState({"action": [_("This sentence was dismissed as not a claim.")]})
+    if situation.state == ClaimState.APPROVED:
+        raise WrongState({"action": [_("The verdict is published: reopen the claim for correction first.")]})
+    if situation.assignee_id not in (None, situation.actor_id) and ASSIGN not in situation.permissions:
+        raise NotPermitted({"action": [_("This claim is assigned to someone else.")]})
+
+
+def may_correct(situation: Situation) -> bool:
+    try:
+        check_correction(situation)
+    except WorkflowError:
+        return False
+    return True

@@ -2,13 +2,23 @@
 the source registry, and the proposals that connect a claim to possible evidence."""
 
 from claims.models.articles import Article, WorkStatus
-from claims.models.claims import Claim, ClaimRole, ClaimState, ClaimStatus, Verdict, status_filter, status_of
+from claims.models.claims import (
+    CORRECTABLE_FIELDS,
+    Claim,
+    ClaimRole,
+    ClaimState,
+    ClaimStatus,
+    Verdict,
+    status_filter,
+    status_of,
+)
 from claims.models.fetching import FetchAllowedHost
 from claims.models.proposals import Proposal, ProposalMethod, ProposalStatus
 from claims.models.registry import Document, Reliability, Source, SourceKind
 from claims.models.speakers import Speaker, SpeakerKind
 
 __all__ = [
+    "CORRECTABLE_FIELDS",
     "Article",
     "Claim",
     "ClaimRole",

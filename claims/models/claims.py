@@ -59,6 +59,11 @@ def status_filter(status: str) -> Q:
     return Q(state=state, published_verdict="")
 
 
+# What a reviewer may put right of the extraction's findings (reviews.services.correct_attribution); a field once
+# corrected is listed in `Claim.corrected_fields` and no later run of the extraction writes it again.
+CORRECTABLE_FIELDS = ("speaker", "cited_outlet", "is_direct_quote")
+
+
 class ClaimRole(models.TextChoices):
     HEADLINE = "headline", _("Headline")
     BODY = "body", _("Body")
@@ -94,7 +99,8 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def untouched(self):
-        """Claims no person has worked on yet: re-running extraction may update or drop these, and only these."""
+        """Claims no person has worked on yet: re-running extraction may update or drop these, and only these
+        (and of these never the `corrected_fields`)."""
         return self.filter(
             state=ClaimState.UNVERIFIED,
             version=0,
@@ -136,6 +142,9 @@ class Claim(models.Model):
     # The outlet the text names as the origin, as written ("Bloomberg"); proposals map it to a registry source.
     cited_outlet = models.CharField(_("cited outlet"), max_length=300, blank=True)
     is_direct_quote = models.BooleanField(_("direct quote"), default=False)
+    # The names of the CORRECTABLE_FIELDS a reviewer set by hand: re-running the extraction leaves them as they are
+    # (claims.services._store_analysis), and the claim page marks them.
+    corrected_fields = models.JSONField(_("corrected by a reviewer"), default=list, blank=True)
     # Numbers, dates and names found in the sentence: {"numbers": [...], "dates": [...], "names": [...]}.
     entities = models.JSONField(_("entities"), default=dict, blank=True)
     # The E5 query embedding the extraction computed (float32, little-endian, 384 values): reused to find source

@@ -12,6 +12,21 @@ class SpeakerQuerySet(models.QuerySet):
         """Every alias the desk knows, to the speaker's name: how extraction recognises a known person."""
         return {alias: name for name, aliases in self.values_list("name", "aliases") for alias in aliases}
 
+    def named(self, name: str) -> "Speaker | None":
+        """The speaker called `name`, by name or else by alias, in any case. Compared in Python with `casefold`:
+        the databases' own case-insensitive matching leaves umlauts alone on SQLite ("Özdemir" vs "özdemir")."""
+        exact = self.filter(name=name).first()
+        if exact is not None:
+            return exact
+        wanted = name.casefold()
+        by_alias = None
+        for pk, known, aliases in self.order_by("name", "pk").values_list("pk", "name", "aliases"):
+            if known.casefold() == wanted:
+                return self.get(pk=pk)
+            if by_alias is None and any(str(alias).casefold() == wanted for alias in aliases or []):
+                by_alias = pk
+        return None if by_alias is None else self.get(pk=by_alias)
+
 
 class Speaker(models.Model):
     """Who asserts a claim: a person or an organisation, under every name the texts use for it."""

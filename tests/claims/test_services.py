@@ -305,6 +305,44 @@ def test_re_extraction_updates_untouched_claims_and_keeps_those_a_reviewer_touch
     assert article.claims.count() == 15
 
 
+def test_re_extraction_keeps_what_a_reviewer_corrected(django_capture_on_commit_callbacks, alice):
+    from reviews.services import correct_attribution
+
+    article = ingest_sample(django_capture_on_commit_callbacks).article
+    claim = article.claims.order_by("start")[2]
+    assert (claim.cited_outlet, claim.is_direct_quote) == ("Bloomberg", False)
+    correct_attribution(claim_id=claim.pk, actor=alice, speaker="Anna Beispiel", cited_outlet="", is_direct_quote=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retry_extraction(article_id=article.pk, again=True)
+
+    claim.refresh_from_db()
+    assert (claim.speaker.name, claim.cited_outlet, claim.is_direct_quote) == ("Anna Beispiel", "", True)
+    assert claim.corrected_fields == ["speaker", "cited_outlet", "is_direct_quote"]
+    assert article.claims.count() == 14
+
+
+def test_re_extraction_brings_an_untouched_claim_up_to_date_except_its_corrected_fields(
+    django_capture_on_commit_callbacks,
+):
+    article = ingest_sample(django_capture_on_commit_callbacks).article
+    claim = article.claims.order_by("start")[2]
+    # A claim with corrections but no history (set by hand in the database): otherwise free to be re-written.
+    Claim.objects.filter(pk=claim.pk).update(
+        cited_outlet="Reuters", is_direct_quote=True, checkworthiness=0.0, corrected_fields=["cited_outlet"]
+    )
+    kept = Claim.objects.create(article=article, text="x", start=0, end=1, corrected_fields=["speaker"])
+    assert claim.pk in set(article.claims.untouched().values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retry_extraction(article_id=article.pk, again=True)
+
+    claim.refresh_from_db()
+    assert claim.cited_outlet == "Reuters" and claim.corrected_fields == ["cited_outlet"]
+    assert claim.is_direct_quote is False and claim.checkworthiness > 0
+    assert Claim.objects.filter(pk=kept.pk).exists()
+
+
 def test_sentences_in_other_languages_are_kept_but_not_analysed(django_capture_on_commit_callbacks):
     text = (
         "Le gouvernement a annoncé lundi une hausse de 3 % du budget de la défense pour l'année prochaine. "

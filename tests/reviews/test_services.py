@@ -1,11 +1,13 @@
-"""Deciding on proposals: evidence, history, permissions, double submits."""
+"""Deciding on proposals and correcting speaker, cited outlet and quote: the rows written, the history,
+permissions, states, stale pages and double submits."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from claims.models import Proposal, ProposalMethod, ProposalStatus
-from reviews import services
+from claims.models import Claim, ClaimState, Proposal, ProposalMethod, ProposalStatus, Speaker, SpeakerKind, Verdict
+from reviews import services, workflow
 from reviews.models import ClaimEvent, EventKind, Evidence
+from tests.conftest import make_user
 from tests.factories import make_claim, make_document
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +60,187 @@ def test_api_clients_and_outsiders_may_not_decide(user, request):
         services.decide_proposal(proposal_id=proposal.pk, actor=request.getfixturevalue(user), accept=True)
     assert Proposal.objects.get().status == ProposalStatus.PROPOSED
     assert not Evidence.objects.exists() and not ClaimEvent.objects.exists()
+
+
+# Correcting speaker, cited outlet and quote ----------------------------------------------------------------------
+
+
+def test_a_reviewer_corrects_speaker_outlet_and_quote_and_the_history_names_old_and_new(alice):
+    wrong = Speaker.objects.create(name="Der Senator")
+    claim = make_claim(speaker=wrong, cited_outlet="Bild", is_direct_quote=False)
+    corrected = services.correct_attribution(
+        claim_id=claim.pk,
+        actor=alice,
+        version=0,
+        speaker="Anna Beispiel",
+        speaker_kind=SpeakerKind.PERSON,
+        cited_outlet="  Reuters ",
+        is_direct_quote=True,
+    )
+    claim.refresh_from_db()
+    anna = Speaker.objects.get(name="Anna Beispiel")
+    assert corrected.pk == claim.pk and claim.version == 1
+    assert (claim.speaker, claim.cited_outlet, claim.is_direct_quote) == (anna, "Reuters", True)
+    assert claim.corrected_fields == ["speaker", "cited_outlet", "is_direct_quote"]
+    assert claim.state == ClaimState.UNVERIFIED and claim.assignee is None
+    event = ClaimEvent.objects.get(claim=claim)
+    assert (event.kind, event.actor, event.actor_name) == (EventKind.CORRECTED, alice, "alice")
+    assert event.data == {
+        "fields": ["speaker", "cited_outlet", "is_direct_quote"],
+        "old": {
+            "speaker": {"id": wrong.pk, "name": "Der Senator", "kind": "person"},
+            "cited_outlet": "Bild",
+            "is_direct_quote": False,
+        },
+        "new": {
+            "speaker": {"id": anna.pk, "name": "Anna Beispiel", "kind": "person"},
+            "cited_outlet": "Reuters",
+            "is_direct_quote": True,
+        },
+        "version": 1,
+    }
+
+
+def test_a_known_speaker_is_found_by_name_or_alias_in_any_case_and_not_made_twice(alice):
+    ozdemir = Speaker.objects.create(name="Cem Özdemir", kind=SpeakerKind.PERSON, aliases=["Özdemir"])
+    nato = Speaker.objects.create(name="Nordatlantikpakt", kind=SpeakerKind.ORGANISATION, aliases=["NATO"])
+    first, second, third = make_claim(), make_claim(), make_claim()
+    services.correct_attribution(claim_id=first.pk, actor=alice, speaker="cem özdemir")
+    services.correct_attribution(claim_id=second.pk, actor=alice, speaker="ÖZDEMIR")
+    services.correct_attribution(claim_id=third.pk, actor=alice, speaker="Nato")
+    assert Claim.objects.get(pk=first.pk).speaker == ozdemir
+    assert Claim.objects.get(pk=second.pk).speaker == ozdemir
+    assert Claim.objects.get(pk=third.pk).speaker == nato
+    assert Speaker.objects.count() == 2
+
+
+def test_a_new_speaker_is_made_with_the_kind_chosen(alice):
+    claim = make_claim()
+    services.correct_attribution(
+        claim_id=claim.pk, actor=alice, speaker="Bundesamt für Statistik", speaker_kind=SpeakerKind.ORGANISATION
+    )
+    speaker = Claim.objects.get(pk=claim.pk).speaker
+    assert (speaker.name, speaker.kind) == ("Bundesamt für Statistik", SpeakerKind.ORGANISATION)
+
+
+def test_another_kind_for_a_known_speaker_is_refused_and_nothing_changes(alice):
+    Speaker.objects.create(name="Anna Beispiel", kind=SpeakerKind.PERSON)
+    claim = make_claim()
+    with pytest.raises(ValidationError) as error:
+        services.correct_attribution(
+            claim_id=claim.pk, actor=alice, speaker="anna beispiel", speaker_kind=SpeakerKind.ORGANISATION
+        )
+    assert "speaker_kind" in error.value.message_dict
+    claim.refresh_from_db()
+    assert claim.speaker is None and claim.version == 0 and not ClaimEvent.objects.exists()
+
+
+def test_an_empty_speaker_or_outlet_clears_it_and_counts_as_a_correction(alice):
+    claim = make_claim(speaker=Speaker.objects.create(name="Der Senator"), cited_outlet="Bild")
+    services.correct_attribution(claim_id=claim.pk, actor=alice, speaker="", cited_outlet=" ")
+    claim.refresh_from_db()
+    assert claim.speaker is None and claim.cited_outlet == ""
+    assert claim.corrected_fields == ["speaker", "cited_outlet"]
+    assert ClaimEvent.objects.get().data["new"] == {"speaker": None, "cited_outlet": ""}
+    assert Speaker.objects.filter(name="Der Senator").exists()
+
+
+def test_fields_left_out_stay_and_only_the_changed_ones_are_recorded(alice):
+    claim = make_claim(cited_outlet="Bild", is_direct_quote=True, corrected_fields=["is_direct_quote"])
+    services.correct_attribution(claim_id=claim.pk, actor=alice, cited_outlet="Bild", speaker="Anna Beispiel")
+    claim.refresh_from_db()
+    assert (claim.cited_outlet, claim.is_direct_quote, claim.speaker.name) == ("Bild", True, "Anna Beispiel")
+    assert claim.corrected_fields == ["speaker", "is_direct_quote"]
+    assert ClaimEvent.objects.get().data["fields"] == ["speaker"]
+
+
+def test_a_correction_that_changes_nothing_writes_nothing(alice):
+    claim = make_claim(cited_outlet="Bild")
+    services.correct_attribution(claim_id=claim.pk, actor=alice, version=0, cited_outlet="Bild", is_direct_quote=False)
+    claim.refresh_from_db()
+    assert claim.version == 0 and claim.corrected_fields == [] and not ClaimEvent.objects.exists()
+
+
+def test_bad_input_is_refused_field_by_field_and_nothing_is_stored(alice):
+    claim = make_claim()
+    with pytest.raises(ValidationError) as error:
+        services.correct_attribution(claim_id=claim.pk, actor=alice, speaker="x" * 301, cited_outlet="y" * 301)
+    assert set(error.value.message_dict) == {"speaker", "cited_outlet"}
+    with pytest.raises(ValidationError) as error:
+        services.correct_attribution(claim_id=claim.pk, actor=alice, speaker_kind="robot", speaker="R2")
+    assert set(error.value.message_dict) == {"speaker_kind"}
+    with pytest.raises(ValidationError) as error:
+        services.correct_attribution(claim_id=claim.pk, actor=alice, speaker_kind=SpeakerKind.PERSON)
+    assert set(error.value.message_dict) == {"speaker_kind"}
+    assert Claim.objects.get(pk=claim.pk).version == 0 and not Speaker.objects.exists()
+    assert not ClaimEvent.objects.exists()
+
+
+def test_an_approved_claim_must_be_reopened_before_it_is_corrected(erin):
+    proposer = make_user("bob", "reviewer")
+    claim = make_claim(
+        state=ClaimState.APPROVED, verdict=Verdict.FALSE, verdict_proposed_by=proposer, cited_outlet="Bild"
+    )
+    with pytest.raises(services.Conflict) as refusal:
+        services.correct_attribution(claim_id=claim.pk, actor=erin, cited_outlet="Reuters")
+    assert "reopen" in str(refusal.value)
+    claim.refresh_from_db()
+    assert claim.cited_outlet == "Bild" and claim.version == 0 and not ClaimEvent.objects.exists()
+
+    services.transition(claim_id=claim.pk, action="reopen", actor=erin, note="The outlet was Reuters.")
+    services.correct_attribution(claim_id=claim.pk, actor=erin, cited_outlet="Reuters")
+    claim.refresh_from_db()
+    assert claim.cited_outlet == "Reuters" and claim.state == ClaimState.IN_REVIEW
+    assert list(ClaimEvent.objects.values_list("kind", flat=True)) == [EventKind.TRANSITION, EventKind.CORRECTED]
+
+
+def test_a_dismissed_sentence_is_not_corrected(alice):
+    claim = make_claim()
+    services.dismiss(claim_id=claim.pk, actor=alice, reason="not a claim")
+    with pytest.raises(services.Conflict):
+        services.correct_attribution(claim_id=claim.pk, actor=alice, cited_outlet="Reuters")
+    assert Claim.objects.get(pk=claim.pk).cited_outlet == ""
+
+
+@pytest.mark.parametrize("user", ["cms", "oscar"])
+def test_api_clients_and_outsiders_may_not_correct(user, request):
+    claim = make_claim(cited_outlet="Bild")
+    with pytest.raises(workflow.NotPermitted):
+        services.correct_attribution(claim_id=claim.pk, actor=request.getfixturevalue(user), cited_outlet="Reuters")
+    claim.refresh_from_db()
+    assert claim.cited_outlet == "Bild" and claim.version == 0 and not ClaimEvent.objects.exists()
+
+
+def test_a_claim_assigned_to_another_reviewer_is_theirs_to_correct_or_an_editors(alice, erin):
+    bob = make_user("bob", "reviewer")
+    claim = make_claim(state=ClaimState.IN_REVIEW, assignee=bob)
+    with pytest.raises(workflow.NotPermitted):
+        services.correct_attribution(claim_id=claim.pk, actor=alice, is_direct_quote=True)
+    assert not ClaimEvent.objects.exists()
+    services.correct_attribution(claim_id=claim.pk, actor=bob, is_direct_quote=True)
+    services.correct_attribution(claim_id=claim.pk, actor=erin, cited_outlet="Reuters")
+    assert [event.actor for event in ClaimEvent.objects.all()] == [bob, erin]
+
+
+def test_a_correction_from_a_stale_page_is_a_conflict_and_changes_nothing(alice):
+    claim = make_claim()
+    Claim.objects.filter(pk=claim.pk).update(version=3)
+    with pytest.raises(services.Conflict):
+        services.correct_attribution(claim_id=claim.pk, actor=alice, version=2, speaker="Anna Beispiel")
+    claim.refresh_from_db()
+    assert claim.speaker is None and claim.version == 3 and not Speaker.objects.exists()
+    assert not ClaimEvent.objects.exists()
+
+
+def test_a_double_submit_corrects_once_and_the_second_is_a_conflict(alice):
+    claim = make_claim()
+    services.correct_attribution(claim_id=claim.pk, actor=alice, version=0, cited_outlet="Reuters")
+    with pytest.raises(services.Conflict):
+        services.correct_attribution(claim_id=claim.pk, actor=alice, version=0, cited_outlet="Reuters")
+    claim.refresh_from_db()
+    assert claim.version == 1 and ClaimEvent.objects.filter(kind=EventKind.CORRECTED).count() == 1
+
+
+def test_correcting_a_missing_claim_raises_does_not_exist(alice):
+    with pytest.raises(Claim.DoesNotExist):
+        services.correct_attribution(claim_id=987654, actor=alice, cited_outlet="Reuters")

@@ -125,3 +125,36 @@ def test_a_dismissed_claim_allows_nothing_and_an_unknown_action_is_a_guard_failu
     with pytest.raises(GuardFailed) as refused:
         workflow.check(situation(ClaimState.UNVERIFIED, REVIEWER_PERMS), Request("publish"))
     assert set(refused.value.messages) == {"action"}
+
+
+# Corrections of speaker, cited outlet and quote ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", [ClaimState.UNVERIFIED, ClaimState.IN_REVIEW, ClaimState.VERDICT_PROPOSED])
+def test_a_reviewer_may_correct_a_free_or_own_claim_until_it_is_approved(state):
+    workflow.check_correction(situation(state, REVIEWER_PERMS))
+    workflow.check_correction(situation(state, REVIEWER_PERMS, assignee_id=ME))
+    assert workflow.may_correct(situation(state, REVIEWER_PERMS))
+
+
+def test_an_approved_claim_is_reopened_before_it_is_corrected():
+    with pytest.raises(WrongState) as refusal:
+        workflow.check_correction(situation(ClaimState.APPROVED, EDITOR_PERMS))
+    assert "reopen" in str(refusal.value)
+    assert not workflow.may_correct(situation(ClaimState.APPROVED, EDITOR_PERMS))
+
+
+def test_a_dismissed_sentence_is_not_corrected():
+    with pytest.raises(WrongState):
+        workflow.check_correction(situation(ClaimState.UNVERIFIED, REVIEWER_PERMS, dismissed=True))
+
+
+def test_someone_elses_claim_is_corrected_only_by_an_editor():
+    with pytest.raises(NotPermitted):
+        workflow.check_correction(situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, assignee_id=OTHER))
+    workflow.check_correction(situation(ClaimState.IN_REVIEW, EDITOR_PERMS, assignee_id=OTHER))
+
+
+def test_a_role_without_review_may_not_correct():
+    with pytest.raises(NotPermitted):
+        workflow.check_correction(situation(ClaimState.UNVERIFIED, frozenset({"claims.view_claim"})))
