@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import Verdict
+from claims.models import SpeakerKind, Verdict
 from reviews import workflow
 
 
@@ -26,6 +26,43 @@ class EvidenceForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttributionForm(forms.Form):
+    """Speaker, cited outlet and quote flag as a reviewer corrects them; the service finds or makes the speaker."""
+
+    speaker = forms.CharField(
+        label=_("Speaker"),
+        required=False,
+        max_length=300,
+        help_text=_("A known name or alias is that speaker; a new name becomes a new speaker. Empty: nobody."),
+        widget=forms.TextInput(attrs={"aria-describedby": "attribution-speaker-help"}),
+    )
+    speaker_kind = forms.ChoiceField(
+        label=_("Kind of a new speaker"),
+        required=False,
+        choices=[("", _("as known (a new one: person)")), *SpeakerKind.choices],
+    )
+    cited_outlet = forms.CharField(label=_("Cited outlet"), required=False, max_length=300)
+    is_direct_quote = forms.BooleanField(label=_("Direct quote"), required=False)
+    # The version the page showed: a claim changed since gets a Conflict, not a silent overwrite.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the page has other forms with a "version" and a "note".
+        kwargs.setdefault("auto_id", "attribution-%s")
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def of(cls, claim) -> "AttributionForm":
+        return cls(
+            initial={
+                "speaker": claim.speaker.name if claim.speaker else "",
+                "cited_outlet": claim.cited_outlet,
+                "is_direct_quote": claim.is_direct_quote,
+                "version": claim.version,
+            }
+        )
 
 
 class DismissForm(forms.Form):

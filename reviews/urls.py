@@ -13,6 +13,7 @@ urlpatterns = [
     path("claims/<int:pk>/work/", views.claim_work, name="claim-work"),
     path("claims/<int:pk>/transition/", views.claim_transition, name="claim-transition"),
     path("claims/<int:pk>/assign/", views.claim_assign, name="claim-assign"),
+    path("claims/<int:pk>/attribution/", views.correct_attribution, name="correct-attribution"),
     path("claims/<int:pk>/evidence/", views.add_evidence, name="add-evidence"),
     path("claims/<int:pk>/comments/", views.add_comment, name="add-comment"),
     path("claims/<int:pk>/propose-again/", views.propose_again, name="propose-again"),

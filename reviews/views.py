@@ -296,6 +296,8 @@ def render_claim(
         "earlier": [p for p in proposals if p.earlier_claim_id],
         "evidence_form": forms_data.get("evidence_form") or forms.EvidenceForm(),
         "comment_form": forms_data.get("comment_form") or forms.CommentForm(),
+        "attribution_form": forms_data.get("attribution_form") or forms.AttributionForm.of(claim),
+        "can_correct": services.may_correct(claim, request.user),
         "dismiss_errors": errors.get("dismiss", {}),
         "verdicts": TransitionForm.base_fields["verdict"].choices[1:],
         "previous": previous,
@@ -483,6 +485,62 @@ def add_comment(request, pk):
         _("Comment added."),
         "comment_form",
     )
+
+
+@login_required
+@require_POST
+def correct_attribution(request, pk):
+    """Speaker, cited outlet and quote flag put right. htmx gets the corrected facts back (or the refusal as text),
+    a plain POST the page."""
+    back = claim_url(request, pk)
+    form = forms.AttributionForm(request.POST)
+    if not form.is_valid() and "version" in form.errors:
+        if request.htmx:
+            return HttpResponse(
+                _("The form was incomplete. Reload the page and try again."), status=400, content_type="text/plain"
+            )
+        messages.error(request, _("The form was incomplete. Reload the page and try again."))
+        return redirect(back)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            claim = services.correct_attribution(claim_id=pk, actor=request.user, **data)
+        except Claim.DoesNotExist:
+            raise Http404(_("No such claim.")) from None
+        except workflow.NotPermitted as exc:
+            return forbidden(request, exc)
+        except services.Conflict as exc:
+            return conflict(request, exc, back)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if request.htmx:
+                claim = get_claim(pk)
+                return render(
+                    request,
+                    "reviews/_attribution.html",
+                    {
+                        "claim": claim,
+                        "attribution_form": forms.AttributionForm.of(claim),
+                        "can_correct": services.may_correct(claim, request.user),
+                        "query": request.POST.get("query", ""),
+                        "corrected": claim.version != data["version"],
+                    },
+                )
+            if claim.version != data["version"]:
+                messages.success(request, _("Correction saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(back)
+    if request.htmx:
+        reasons = [
+            f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+        return HttpResponse(" ".join(reasons), status=400, content_type="text/plain")
+    return render_claim(request, get_claim(pk), status=400, forms_data={"attribution_form": form})
 
 
 @login_required

@@ -36,9 +36,29 @@ def event_summary(event) -> str:
         return _("Evidence added: %(url)s") % {"url": data.get("url", "")}
     if event.kind == EventKind.MERGED:
         return _("Merged with %(ids)s") % {"ids": ", ".join(f"#{pk}" for pk in data.get("merged", []))}
+    if event.kind == EventKind.CORRECTED:
+        return _("Corrected: %(changes)s") % {"changes": "; ".join(_correction(data))}
     if event.kind == EventKind.DISMISSED and data.get("merged_into"):
         return _("Merged into #%(id)s") % {"id": data["merged_into"]}
     return str(event.get_kind_display())
+
+
+def _correction(data: dict) -> list[str]:
+    labels = {"speaker": _("speaker"), "cited_outlet": _("cited outlet"), "is_direct_quote": _("direct quote")}
+
+    def shown(field: str, value) -> str:
+        if field == "speaker":
+            return value["name"] if value else "–"
+        if field == "is_direct_quote":
+            return _("yes") if value else _("no")
+        return value or "–"
+
+    old, new = data.get("old", {}), data.get("new", {})
+    return [
+        _("%(field)s %(old)s → %(new)s")
+        % {"field": labels.get(field, field), "old": shown(field, old.get(field)), "new": shown(field, new.get(field))}
+        for field in data.get("fields", [])
+    ]
 
 
 @register.filter

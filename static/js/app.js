@@ -104,6 +104,16 @@
     });
   }
 
+  // A correction swapped in carries the claim's new version: the page's other forms act on that one now (the
+  // correction succeeded on the version they were showing, so nothing else has changed under them).
+  document.addEventListener("htmx:afterSwap", function () {
+    var facts = document.querySelector("[data-claim-version]");
+    if (!facts) return;
+    document.querySelectorAll("form input[name=version]").forEach(function (input) {
+      input.value = facts.getAttribute("data-claim-version");
+    });
+  });
+
   // After a decision is swapped in, go on to the next undecided proposal.
   document.addEventListener("htmx:afterSwap", function (event) {
     var row = event.detail.elt;

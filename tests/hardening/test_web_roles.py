@@ -43,6 +43,7 @@ def forms(rows) -> list[tuple[str, dict]]:
         (reverse("reviews:claim-transition", args=[pk]), {"action": "give_back", "version": 0}),
         (reverse("reviews:claim-assign", args=[pk]), {"assignee": ""}),
         (reverse("reviews:decide-proposal", args=[rows["proposal"]]), {"decision": "accept"}),
+        (reverse("reviews:correct-attribution", args=[pk]), {"cited_outlet": "Reuters", "version": 0}),
         (reverse("reviews:add-evidence", args=[pk]), {"url": "https://example.org/", "note": "n"}),
         (reverse("reviews:add-comment", args=[pk]), {"text": "a comment"}),
         (reverse("reviews:propose-again", args=[pk]), {}),
@@ -56,7 +57,11 @@ def forms(rows) -> list[tuple[str, dict]]:
 
 
 def snapshot() -> tuple:
-    claims = tuple(Claim.objects.order_by("pk").values_list("pk", "state", "assignee_id", "version", "dismissed_at"))
+    claims = tuple(
+        Claim.objects.order_by("pk").values_list(
+            "pk", "state", "assignee_id", "version", "dismissed_at", "cited_outlet"
+        )
+    )
     proposals = tuple(Proposal.objects.values_list("pk", "status"))
     counts = tuple(model.objects.count() for model in (Article, ClaimEvent, Evidence, Comment))
     return claims, proposals, counts

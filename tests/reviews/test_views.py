@@ -8,7 +8,17 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from claims.models import Claim, ClaimState, Proposal, ProposalMethod, ProposalStatus, Speaker, Verdict, WorkStatus
+from claims.models import (
+    Claim,
+    ClaimState,
+    Proposal,
+    ProposalMethod,
+    ProposalStatus,
+    Speaker,
+    SpeakerKind,
+    Verdict,
+    WorkStatus,
+)
 from reviews import workflow
 from reviews.models import ClaimEvent, Comment, EventKind, Evidence
 from tests.conftest import make_user
@@ -442,6 +452,124 @@ def test_an_outsider_may_not_comment(client, oscar):
     client.force_login(oscar)
     assert client.post(reverse("reviews:add-comment", args=[claim.pk]), {"text": "Hi"}).status_code == 403
     assert not Comment.objects.exists()
+
+
+# Correcting speaker, cited outlet and quote ----------------------------------------------------------------------
+
+
+def post_correction(client, claim, version=0, headers=None, **data):
+    body = {"speaker": "", "speaker_kind": "", "cited_outlet": "", "version": version, **data}
+    return client.post(reverse("reviews:correct-attribution", args=[claim.pk]), body, **(headers or {}))
+
+
+def test_a_reviewer_corrects_speaker_outlet_and_quote_by_a_plain_post(client, alice):
+    claim = make_claim(speaker=Speaker.objects.create(name="Der Senator"), cited_outlet="Bild")
+    client.force_login(alice)
+    response = post_correction(
+        client, claim, speaker="Anna Beispiel", speaker_kind="person", cited_outlet="Reuters", is_direct_quote="on"
+    )
+    assert response.status_code == 302 and response.url == reverse("reviews:claim-detail", args=[claim.pk])
+    assert messages_of(response) == ["Correction saved."]
+    claim.refresh_from_db()
+    assert (claim.speaker.name, claim.cited_outlet, claim.is_direct_quote) == ("Anna Beispiel", "Reuters", True)
+    assert claim.corrected_fields == ["speaker", "cited_outlet", "is_direct_quote"] and claim.version == 1
+    event = ClaimEvent.objects.get(claim=claim)
+    assert event.kind == EventKind.CORRECTED and event.actor == alice
+    assert event.data["old"]["speaker"]["name"] == "Der Senator" and event.data["new"]["cited_outlet"] == "Reuters"
+    body = client.get(reverse("reviews:claim-detail", args=[claim.pk])).content.decode()
+    assert "corrected by a reviewer" in body
+    assert "Corrected: speaker Der Senator → Anna Beispiel; cited outlet Bild → Reuters; direct quote no → yes" in body
+
+
+def test_a_correction_by_htmx_returns_the_corrected_facts_with_the_new_version(client, alice):
+    claim = make_claim(cited_outlet="Bild")
+    client.force_login(alice)
+    response = post_correction(client, claim, cited_outlet="Reuters", headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert 'id="attribution"' in body and 'data-claim-version="1"' in body and "Reuters" in body
+    assert 'name="version" value="1"' in body and "Correction saved." in body
+    assert Claim.objects.get(pk=claim.pk).cited_outlet == "Reuters"
+    assert ClaimEvent.objects.get(claim=claim).kind == EventKind.CORRECTED
+
+
+def test_the_claim_page_offers_the_correction_only_to_who_may_correct(client, alice, erin, cms):
+    bob = make_user("bob", "reviewer")
+    free = claim_in(ClaimState.UNVERIFIED)
+    bobs = claim_in(ClaimState.IN_REVIEW, assignee=bob)
+    approved = claim_in(ClaimState.APPROVED, assignee=bob, proposer=bob)
+    form = 'action="{}"'.format
+
+    def offered(user, claim) -> bool:
+        client.force_login(user)
+        body = client.get(reverse("reviews:claim-detail", args=[claim.pk])).content.decode()
+        return form(reverse("reviews:correct-attribution", args=[claim.pk])) in body
+
+    assert offered(alice, free) and not offered(alice, bobs) and not offered(alice, approved)
+    assert offered(erin, bobs) and not offered(erin, approved)
+    assert not offered(cms, free)
+
+
+def test_a_refused_correction_shows_the_reason_on_the_form_and_changes_nothing(client, alice):
+    Speaker.objects.create(name="Anna Beispiel", kind=SpeakerKind.PERSON)
+    claim = make_claim()
+    client.force_login(alice)
+    response = post_correction(client, claim, speaker="anna beispiel", speaker_kind="organisation")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "is known as: Person" in body and '<details class="correct" open>' in body
+    assert 'value="anna beispiel"' in body
+    claim.refresh_from_db()
+    assert claim.speaker is None and claim.version == 0 and not ClaimEvent.objects.exists()
+
+
+def test_a_refused_correction_by_htmx_is_a_400_with_the_reasons_as_text(client, alice):
+    claim = make_claim()
+    client.force_login(alice)
+    response = post_correction(client, claim, speaker="x" * 301, headers=HTMX)
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().startswith("Speaker: ")
+    assert Claim.objects.get(pk=claim.pk).version == 0 and not ClaimEvent.objects.exists()
+
+
+def test_a_correction_that_changes_nothing_says_so(client, alice):
+    claim = make_claim(cited_outlet="Bild")
+    client.force_login(alice)
+    response = post_correction(client, claim, cited_outlet="Bild")
+    assert response.status_code == 302 and messages_of(response) == ["Nothing was changed."]
+    assert not ClaimEvent.objects.exists()
+
+
+def test_a_correction_from_a_stale_page_or_submitted_twice_gets_the_conflict_message(client, alice):
+    claim = make_claim()
+    client.force_login(alice)
+    assert post_correction(client, claim, cited_outlet="Reuters").status_code == 302
+    response = post_correction(client, claim, cited_outlet="AFP")
+    assert response.status_code == 302 and "Reload and try again" in messages_of(response)[-1]
+    response = post_correction(client, claim, cited_outlet="AFP", headers=HTMX)
+    assert response.status_code == 409 and "Reload and try again" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.cited_outlet == "Reuters" and claim.version == 1 and ClaimEvent.objects.count() == 1
+
+
+def test_an_approved_claim_is_not_corrected_before_it_is_reopened(client, erin):
+    claim = claim_in(ClaimState.APPROVED, proposer=make_user("bob", "reviewer"), cited_outlet="Bild")
+    client.force_login(erin)
+    response = post_correction(client, claim, cited_outlet="Reuters")
+    assert response.status_code == 302 and "reopen the claim" in messages_of(response)[0]
+    claim.refresh_from_db()
+    assert claim.cited_outlet == "Bild" and claim.version == 0 and not ClaimEvent.objects.exists()
+
+
+def test_an_api_client_may_not_correct_and_an_incomplete_form_changes_nothing(client, alice, cms):
+    claim = make_claim(cited_outlet="Bild")
+    client.force_login(cms)
+    assert post_correction(client, claim, cited_outlet="Reuters").status_code == 403
+    client.force_login(alice)
+    response = client.post(reverse("reviews:correct-attribution", args=[claim.pk]), {"cited_outlet": "Reuters"})
+    assert response.status_code == 302 and "incomplete" in messages_of(response)[0]
+    claim.refresh_from_db()
+    assert claim.cited_outlet == "Bild" and claim.version == 0 and not ClaimEvent.objects.exists()
 
 
 # Bulk actions ----------------------------------------------------------------------------------------------------
