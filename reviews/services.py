@@ -179,7 +179,8 @@ def correct_attribution(
     quote. None leaves a field as it is; an empty speaker or outlet clears it. The speaker is a known one if the
     name is a known speaker's name or alias (in any case), else a new speaker of `speaker_kind` (a person unless
     told). Every field changed is listed in `corrected_fields`, which re-running the extraction leaves alone, and
-    the history records it with the old and new values; nothing changed, nothing is written.
+    the history records it with the old and new values; nothing changed, nothing is written. A new speaker or
+    outlet names other sources: the claim's sources are proposed again once this commits.
 
     Raises `workflow.NotPermitted` (403), `ValidationError` (400, field by field) and `Conflict` (409: the claim
     changed since `version`, is approved and must be reopened first, or was dismissed).
@@ -254,6 +255,8 @@ def correct_attribution(
             "version": claim.version,
         },
     )
+    if "speaker" in new or "cited_outlet" in new:
+        claims_services.request_proposals(claim_id=claim.pk)
     return claim
 
 

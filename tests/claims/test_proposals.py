@@ -10,7 +10,7 @@ from claims.models import Claim, Document, Proposal, ProposalMethod, ProposalSta
 from claims.proposing.base import Candidate
 from claims.proposing.factcheck_search import FactCheckSearchProposer
 from claims.proposing.named_sources import NamedSourcesProposer
-from reviews.services import decide_proposal
+from reviews.services import correct_attribution, decide_proposal
 from tests.conftest import SAMPLE_ARTICLE, SAMPLE_REGISTRY
 from tests.factories import make_claim, make_source
 
@@ -204,3 +204,22 @@ def test_inactive_sources_are_never_proposed():
     assert NamedSourcesProposer().propose(claim) == []
     Source.objects.update(active=True)
     assert [c.source_id for c in NamedSourcesProposer().propose(claim)] == [Source.objects.get().pk]
+
+
+def test_named_sources_follow_a_reviewers_correction_of_speaker_and_outlet(django_capture_on_commit_callbacks, alice):
+    reuters = make_source(key="reuters", name="Reuters", aliases=["Reuters"])
+    government = make_source(key="bundesregierung", name="Bundesregierung", aliases=["Olaf Scholz"])
+    bild = make_source(key="bild", name="Bild", aliases=["Bild"])
+    claim = make_claim(cited_outlet="Bild", proposals_status=WorkStatus.DONE)
+    assert [c.source_id for c in NamedSourcesProposer().propose(claim)] == [bild.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        correct_attribution(claim_id=claim.pk, actor=alice, speaker="Olaf Scholz", cited_outlet="Reuters")
+
+    claim.refresh_from_db()
+    assert claim.speaker.name == "Olaf Scholz" and claim.proposals_status == WorkStatus.DONE
+    found = {c.source_id: c.reason for c in NamedSourcesProposer().propose(claim)}
+    assert set(found) == {reuters.pk, government.pk}
+    assert "attributed to “Reuters”" in found[reuters.pk] and "the speaker Olaf Scholz" in found[government.pk]
+    stored = set(claim.proposals.filter(method=ProposalMethod.ALIAS).values_list("source__key", flat=True))
+    assert {"reuters", "bundesregierung"} <= stored
