@@ -51,6 +51,7 @@ CLAIM_DETAIL = OpenApiExample(
                 "created_at": "2025-08-15T10:00:00Z",
             }
         ],
+        "corrected_fields": ["speaker"],
         "history": [
             {
                 "kind": "transition",
@@ -60,6 +61,7 @@ CLAIM_DETAIL = OpenApiExample(
                 "verdict": "misleading",
                 "actor": None,
                 "note": None,
+                "changes": None,
                 "created_at": "2025-08-16T14:03:00Z",
             }
         ],
@@ -111,6 +113,12 @@ LOOKUP = OpenApiExample(
 TRANSITION = OpenApiExample(
     "Propose a verdict",
     value={"action": "propose", "version": 3, "verdict": "misleading", "note": "The statistics show 4 %."},
+    request_only=True,
+)
+
+ATTRIBUTION = OpenApiExample(
+    "Correct the speaker",
+    value={"version": 3, "speaker": "Verkehrssenatorin Anna Beispiel", "speaker_kind": "person"},
     request_only=True,
 )
 

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.models import (
+    CORRECTABLE_FIELDS,
     ClaimState,
     ClaimStatus,
     Document,
@@ -14,6 +15,7 @@ from claims.models import (
     Reliability,
     Source,
     SourceKind,
+    SpeakerKind,
     Verdict,
     WorkStatus,
 )
@@ -181,6 +183,7 @@ class EventSerializer(serializers.Serializer):
     verdict = serializers.CharField()
     actor = serializers.CharField(source="actor_name", required=False)
     note = serializers.CharField(required=False)
+    changes = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
 
     def to_representation(self, event):
@@ -192,12 +195,32 @@ class EventSerializer(serializers.Serializer):
             "verdict": event.verdict,
             "actor": event.actor_name,
             "note": event.note,
+            "changes": self.get_changes(event),
             "created_at": DATETIME.to_representation(event.created_at),
         }
 
     @extend_schema_field(serializers.ChoiceField(choices=sorted(TRANSITIONS), allow_null=True))
     def get_action(self, event):
         return (event.data or {}).get("action")
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "fields": {"type": "array", "items": {"type": "string", "enum": list(CORRECTABLE_FIELDS)}},
+                "old": {"type": "object", "additionalProperties": {}},
+                "new": {"type": "object", "additionalProperties": {}},
+            },
+        }
+    )
+    def get_changes(self, event):
+        """A correction's fields with their old and new values: `{"fields": [...], "old": {...}, "new": {...}}`
+        (a speaker as `{"id", "name", "kind"}` or null); null for other events."""
+        if event.kind != EventKind.CORRECTED:
+            return None
+        data = event.data or {}
+        return {"fields": data.get("fields", []), "old": data.get("old", {}), "new": data.get("new", {})}
 
 
 class ProposalSerializer(serializers.Serializer):
@@ -252,6 +275,10 @@ class ClaimDetailSerializer(ClaimSerializer):
     approved_at = serializers.SerializerMethodField()
     published_verdict = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(many=True)
+    corrected_fields = serializers.ListField(
+        child=serializers.ChoiceField(choices=CORRECTABLE_FIELDS),
+        help_text="The fields a reviewer corrected by hand; re-running the extraction leaves them as they are.",
+    )
     history = serializers.SerializerMethodField()
     proposals = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
@@ -269,6 +296,7 @@ class ClaimDetailSerializer(ClaimSerializer):
             "approved_at": self.get_approved_at(claim),
             "published_verdict": self.get_published_verdict(claim),
             "evidence": [EVIDENCE.to_representation(evidence) for evidence in claim.evidence.all()],
+            "corrected_fields": claim.corrected_fields,
             "history": self.get_history(claim),
             "proposals": self.get_proposals(claim),
             "allowed_actions": self.get_allowed_actions(claim),
@@ -334,6 +362,43 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, default="", allow_blank=True, max_length=20_000, help_text="Rationale or reason."
     )
+
+
+class AttributionSerializer(serializers.Serializer):
+    """A correction of what the extraction found: only the fields sent change (null or absent: unchanged)."""
+
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="The claim's version you saw; if it changed since, 409 and no change."
+    )
+    speaker = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=300,
+        help_text="Who asserts the claim: a known speaker's name or alias (any case), else a new speaker; empty "
+        "clears it.",
+    )
+    speaker_kind = serializers.ChoiceField(
+        choices=SpeakerKind.choices,
+        required=False,
+        allow_blank=True,
+        help_text="For a new speaker (person when not given); a known speaker keeps theirs, and another kind is a 400.",
+    )
+    cited_outlet = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=300,
+        help_text="The outlet the text names as the origin, as written; empty clears it.",
+    )
+    is_direct_quote = serializers.BooleanField(required=False, allow_null=True)
+
+    def validate(self, data):
+        if all(data.get(name) is None for name in CORRECTABLE_FIELDS):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send speaker, cited_outlet or is_direct_quote: the fields to correct."]}
+            )
+        return data
 
 
 class ProposalDecisionSerializer(serializers.Serializer):

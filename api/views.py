@@ -25,6 +25,7 @@ from api.serializers import (
     ArticleIngestedSerializer,
     ArticleIngestSerializer,
     ArticleSerializer,
+    AttributionSerializer,
     ClaimDetailSerializer,
     ClaimSerializer,
     CommentSerializer,
@@ -119,7 +120,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]{1,18}"
 
     def get_permissions(self):
-        if self.action in ("transitions", "comments", "decide_proposal"):
+        if self.action in ("transitions", "comments", "decide_proposal", "attribution"):
             return [ReviewScope()]
         if self.action == "evidence" and self.request.method == "POST":
             return [ReviewScope()]
@@ -300,6 +301,34 @@ class ClaimViewSet(viewsets.GenericViewSet):
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         claim = review_services.transition(claim_id=int(pk), actor=request.user, **body.validated_data)
+        return Response(self._detail(get_object_or_404(CLAIM_ROWS, pk=claim.pk)))
+
+    @extend_schema(
+        summary="Correct speaker, cited outlet or quote",
+        description="Put right what the extraction found (review scope, under the rules of working on the claim: "
+        "free or yours, or an editor's key). Only the fields sent change; `speaker` is a known speaker's name or "
+        "alias, else a new speaker of `speaker_kind`; empty clears. A corrected field is kept when the extraction "
+        "runs again, and the history records old and new values. 409 when the claim changed since `version`, is "
+        "approved (reopen it first) or was dismissed; 400 with field messages on bad input; 403 when the role or the "
+        "assignment does not allow it.",
+        request=AttributionSerializer,
+        responses={200: ClaimDetailSerializer, **errors(400, 401, 403, 404, 409, 429)},
+        examples=[examples.ATTRIBUTION],
+    )
+    @action(detail=True, methods=["post"], url_path="attribution", filter_backends=[], pagination_class=None)
+    def attribution(self, request, pk):
+        body = AttributionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        claim = review_services.correct_attribution(
+            claim_id=int(pk),
+            actor=request.user,
+            version=data.get("version"),
+            speaker=data.get("speaker"),
+            speaker_kind=data.get("speaker_kind", ""),
+            cited_outlet=data.get("cited_outlet"),
+            is_direct_quote=data.get("is_direct_quote"),
+        )
         return Response(self._detail(get_object_or_404(CLAIM_ROWS, pk=claim.pk)))
 
     @extend_schema(

@@ -64,3 +64,32 @@ def test_a_reopened_verdict_is_withdrawn_from_claimreview(read_key, approved_cla
 
     services.transition(claim_id=approved_claim.pk, action="reopen", actor=erin, note="new figures")
     assert read_key.get(f"/api/v1/claims/{approved_claim.pk}/claimreview").status_code == 404
+
+
+def test_the_claimreview_author_is_the_speaker_a_reviewer_corrected(read_key, reviewer_key, claim, alice, erin):
+    response = reviewer_key.post(
+        f"/api/v1/claims/{claim.pk}/attribution/",
+        {"version": 0, "speaker": "Bundesministerium für Verkehr", "speaker_kind": "organisation"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    approve(claim, reviewer=alice, editor=erin)
+    review = read_key.get(f"/api/v1/claims/{claim.pk}/claimreview").json()
+    assert review["itemReviewed"]["author"] == {"@type": "Organization", "name": "Bundesministerium für Verkehr"}
+
+
+def test_a_published_claim_reopened_corrected_and_approved_again_names_the_cited_outlet(
+    read_key, approved_claim, alice, erin
+):
+    from reviews import services
+
+    assert read_key.get(f"/api/v1/claims/{approved_claim.pk}/claimreview").json()["itemReviewed"]["author"] == {
+        "@type": "Person",
+        "name": "Anna Beispiel",
+    }
+    services.transition(claim_id=approved_claim.pk, action="reopen", actor=erin, note="The outlet said it, not her.")
+    services.correct_attribution(claim_id=approved_claim.pk, actor=alice, speaker="", cited_outlet="Reuters")
+    services.transition(claim_id=approved_claim.pk, action="propose", actor=alice, verdict="misleading", note="n")
+    services.transition(claim_id=approved_claim.pk, action="approve", actor=erin)
+    review = read_key.get(f"/api/v1/claims/{approved_claim.pk}/claimreview").json()
+    assert review["itemReviewed"]["author"] == {"@type": "Organization", "name": "Reuters"}

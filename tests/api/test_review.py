@@ -155,3 +155,107 @@ def test_a_reviewer_accepts_a_proposal_and_it_becomes_evidence_once(reviewer_key
         == 404
     )
     assert Evidence.objects.count() == 1
+
+
+# Correcting speaker, cited outlet and quote ----------------------------------------------------------------------
+
+
+def post_attribution(client, claim, **body):
+    return client.post(f"/api/v1/claims/{claim.pk}/attribution/", body, format="json")
+
+
+def test_a_reviewer_key_corrects_the_speaker_and_the_claim_shows_it_with_its_history(reviewer_key, claim, alice):
+    response = post_attribution(
+        reviewer_key, claim, version=0, speaker="Olaf Scholz", speaker_kind="person", is_direct_quote=True
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["speaker"]["name"] == "Olaf Scholz" and body["is_direct_quote"] is True and body["version"] == 1
+    assert body["corrected_fields"] == ["speaker", "is_direct_quote"]
+    change = body["history"][-1]
+    assert change["kind"] == "corrected" and change["actor"] == "alice"
+    assert change["changes"]["old"]["speaker"]["name"] == "Anna Beispiel"
+    assert change["changes"]["new"]["speaker"]["name"] == "Olaf Scholz"
+    claim.refresh_from_db()
+    assert (claim.speaker.name, claim.is_direct_quote, claim.cited_outlet) == ("Olaf Scholz", True, "")
+    event = ClaimEvent.objects.get()
+    assert (event.kind, event.actor, event.data["fields"]) == (
+        EventKind.CORRECTED,
+        alice,
+        ["speaker", "is_direct_quote"],
+    )
+
+
+def test_a_form_encoded_correction_changes_only_the_fields_it_sends(reviewer_key, claim):
+    Claim.objects.filter(pk=claim.pk).update(is_direct_quote=True)
+    response = reviewer_key.post(
+        f"/api/v1/claims/{claim.pk}/attribution/",
+        "cited_outlet=Reuters",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200, response.content
+    claim.refresh_from_db()
+    assert (claim.cited_outlet, claim.is_direct_quote, claim.speaker.name) == ("Reuters", True, "Anna Beispiel")
+    assert claim.corrected_fields == ["cited_outlet"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "non_field_errors"),
+        ({"version": 0, "speaker_kind": "person"}, "non_field_errors"),
+        ({"speaker": "x" * 301}, "speaker"),
+        ({"cited_outlet": "y" * 301}, "cited_outlet"),
+        ({"speaker": "R2", "speaker_kind": "robot"}, "speaker_kind"),
+        ({"is_direct_quote": "perhaps"}, "is_direct_quote"),
+        ({"speaker": "anna beispiel", "speaker_kind": "organisation"}, "speaker_kind"),
+        ({"speaker": "", "speaker_kind": "person"}, "speaker_kind"),
+        ({"speaker": "Olaf Scholz", "version": -1}, "version"),
+    ],
+)
+def test_a_bad_correction_is_a_400_with_the_field_and_changes_nothing(reviewer_key, claim, body, field):
+    response = post_attribution(reviewer_key, claim, **body)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and field in error["fields"], error
+    claim.refresh_from_db()
+    assert claim.version == 0 and claim.speaker.name == "Anna Beispiel" and not ClaimEvent.objects.exists()
+
+
+def test_a_read_key_or_an_api_client_may_not_correct(read_key, cms, claim):
+    assert post_attribution(read_key, claim, cited_outlet="Reuters").status_code == 403
+    assert post_attribution(key_client(cms, Scope.REVIEW), claim, cited_outlet="Reuters").status_code == 403
+    claim.refresh_from_db()
+    assert claim.cited_outlet == "" and claim.version == 0 and not ClaimEvent.objects.exists()
+
+
+def test_someone_elses_claim_is_a_403_for_a_reviewer_and_an_editor_corrects_it(reviewer_key, editor_key, claim):
+    from reviews import services
+    from tests.conftest import make_user
+
+    services.transition(claim_id=claim.pk, action="take", actor=make_user("bob", "reviewer"))
+    response = post_attribution(reviewer_key, claim, cited_outlet="Reuters")
+    assert response.status_code == 403 and "action" in response.json()["error"]["fields"]
+    assert post_attribution(editor_key, claim, cited_outlet="Reuters").status_code == 200
+    assert Claim.objects.get().cited_outlet == "Reuters"
+
+
+def test_a_stale_or_double_correction_is_a_409_and_writes_one_event(reviewer_key, claim):
+    first = post_attribution(reviewer_key, claim, version=0, cited_outlet="Reuters")
+    second = post_attribution(reviewer_key, claim, version=0, cited_outlet="Reuters")
+    assert (first.status_code, second.status_code) == (200, 409)
+    assert second.json()["error"]["code"] == "conflict"
+    assert ClaimEvent.objects.count() == 1 and Claim.objects.get().version == 1
+
+
+def test_correcting_an_approved_claim_is_a_409_until_it_is_reopened(editor_key, approved_claim):
+    events = ClaimEvent.objects.count()
+    response = post_attribution(editor_key, approved_claim, cited_outlet="Reuters")
+    assert response.status_code == 409 and "reopen" in response.json()["error"]["message"]
+    approved_claim.refresh_from_db()
+    assert approved_claim.cited_outlet == "" and ClaimEvent.objects.count() == events
+
+
+def test_correcting_a_missing_claim_is_a_404(reviewer_key):
+    response = reviewer_key.post("/api/v1/claims/987654/attribution/", {"cited_outlet": "x"}, format="json")
+    assert response.status_code == 404

@@ -68,6 +68,7 @@ def test_the_schema_is_openapi_3_and_documents_every_endpoint(client):
         "/api/v1/claims/lookup/",
         "/api/v1/claims/{id}/claimreview/",
         "/api/v1/claims/{id}/transitions/",
+        "/api/v1/claims/{id}/attribution/",
         "/api/v1/claims/{id}/evidence/",
         "/api/v1/claims/{id}/comments/",
         "/api/v1/articles/",
