@@ -457,9 +457,14 @@ def test_an_outsider_may_not_comment(client, oscar):
 # Correcting speaker, cited outlet and quote ----------------------------------------------------------------------
 
 
-def post_correction(client, claim, version=0, headers=None, **data):
+def post_correction(client, claim, version=0, headers=None, language="en", **data):
     body = {"speaker": "", "speaker_kind": "", "cited_outlet": "", "version": version, **data}
-    return client.post(reverse("reviews:correct-attribution", args=[claim.pk]), body, **(headers or {}))
+    return client.post(
+        reverse("reviews:correct-attribution", args=[claim.pk]),
+        body,
+        HTTP_ACCEPT_LANGUAGE=language,
+        **(headers or {}),
+    )
 
 
 def test_a_reviewer_corrects_speaker_outlet_and_quote_by_a_plain_post(client, alice):
@@ -508,6 +513,16 @@ def test_the_claim_page_offers_the_correction_only_to_who_may_correct(client, al
     assert offered(alice, free) and not offered(alice, bobs) and not offered(alice, approved)
     assert offered(erin, bobs) and not offered(erin, approved)
     assert not offered(cms, free)
+
+
+def test_the_correction_reads_in_german_too(client, alice):
+    claim = make_claim(cited_outlet="Bild")
+    client.force_login(alice)
+    response = post_correction(client, claim, cited_outlet="Reuters", language="de")
+    assert messages_of(response) == ["Korrektur gespeichert."]
+    body = client.get(reverse("reviews:claim-detail", args=[claim.pk]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Sprecher, Medium oder Zitat korrigieren" in body and "von einem Prüfer korrigiert" in body
+    assert "Korrigiert: zitiertes Medium Bild → Reuters" in body
 
 
 def test_a_refused_correction_shows_the_reason_on_the_form_and_changes_nothing(client, alice):
