@@ -515,8 +515,10 @@ def correct_attribution(request, pk):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            changed = claim.version != data["version"]
+            outcome = _("Correction saved.") if changed else _("Nothing was changed.")
             if request.htmx:
-                claim = get_claim(pk)
+                claim = with_evidence_count(Claim.objects.select_related("speaker", "duplicate_of")).get(pk=pk)
                 return render(
                     request,
                     "reviews/_attribution.html",
@@ -525,13 +527,10 @@ def correct_attribution(request, pk):
                         "attribution_form": forms.AttributionForm.of(claim),
                         "can_correct": services.may_correct(claim, request.user),
                         "query": request.POST.get("query", ""),
-                        "corrected": claim.version != data["version"],
+                        "outcome": outcome,
                     },
                 )
-            if claim.version != data["version"]:
-                messages.success(request, _("Correction saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
+            (messages.success if changed else messages.info)(request, outcome)
             return redirect(back)
     if request.htmx:
         reasons = [

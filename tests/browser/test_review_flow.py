@@ -195,3 +195,25 @@ def test_the_background_work_status_updates_itself_and_stops_polling_when_done(p
     expect(work).to_contain_text("reload the page", timeout=10_000)
     expect(work).not_to_have_attribute("hx-trigger", "every 2s")
     shoot(page, "work-done")
+
+
+def test_a_correction_swapped_in_by_htmx_leaves_the_other_forms_usable(page, live_server, shoot):
+    make_user("alice", "reviewer")
+    claim = make_claim(cited_outlet="Bild")
+    log_in(page, live_server, "alice", shoot)
+    page.goto(f"{live_server.url}/claims/{claim.pk}/")
+    page.click("summary:has-text('Correct speaker, outlet or quote')")
+    page.fill("#attribution-speaker", "Anna Beispiel")
+    page.fill("#attribution-cited_outlet", "Reuters")
+    page.click("#attribution button[type=submit]")
+    expect(page.locator("#attribution")).to_contain_text("Correction saved.")
+    expect(page.locator("#attribution")).to_contain_text("Reuters")
+    expect(page.locator("#attribution")).to_have_attribute("data-claim-version", "1")
+    shoot(page, "attribution-corrected")
+    # The page was not reloaded: the transition form carries the new version and is not a conflict.
+    page.click("#action-take button[type=submit]")
+    expect(page.locator("#messages")).to_contain_text("Done: Take.")
+
+    claim.refresh_from_db()
+    assert (claim.speaker.name, claim.cited_outlet, claim.state) == ("Anna Beispiel", "Reuters", ClaimState.IN_REVIEW)
+    assert claim.corrected_fields == ["speaker", "cited_outlet"] and claim.version == 2
