@@ -37,6 +37,7 @@ from claims.models import (
 )
 from claims.models.articles import InputFormat
 from claims.models.registry import Reliability, SourceKind
+from claims.models.speakers import SpeakerKind
 from claims.proposing.base import Candidate, Proposer, ProposerUnavailable
 from claims.proposing.earlier_claims import EarlierClaimsProposer, is_auto_link
 from claims.proposing.factcheck_search import FactCheckSearchProposer
@@ -280,15 +281,20 @@ def _store_analysis(article: Article, analysis: ArticleAnalysis) -> None:
 def _speakers_for(analysis: ArticleAnalysis) -> dict[str, Speaker]:
     """Speaker rows for the article's speakers, each learning the short names this article uses for them."""
     mentions: dict[str, set[str]] = {}
+    kinds: dict[str, str] = {}
     for sentence in analysis.sentences:
         attribution = sentence.attribution
         if attribution.speaker:
             aliases = mentions.setdefault(attribution.speaker, set())
+            kinds.setdefault(attribution.speaker, attribution.speaker_kind)
             if attribution.speaker_mention and attribution.speaker_mention.lower() not in PRONOUNS:
                 aliases.add(attribution.speaker_mention)
     speakers = {}
     for name, aliases in mentions.items():
-        speaker, _created = Speaker.objects.get_or_create(name=name[:300])
+        # A new speaker takes the kind the name recogniser saw (an institution is an organisation); a known one
+        # keeps the kind the desk gave it.
+        kind = SpeakerKind.ORGANISATION if kinds.get(name) == SpeakerKind.ORGANISATION else SpeakerKind.PERSON
+        speaker, _created = Speaker.objects.get_or_create(name=name[:300], defaults={"kind": kind})
         learned = sorted(alias for alias in aliases - {name} if alias not in speaker.aliases)
         if learned:
             speaker.aliases = [*speaker.aliases, *learned]

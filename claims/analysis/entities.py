@@ -49,7 +49,7 @@ class Entities:
         return {"numbers": self.numbers, "dates": self.dates, "names": self.names}
 
 
-def find_entities(text: str, tokens: Sequence[TaggedToken]) -> Entities:
+def find_entities(text: str, tokens: Sequence[TaggedToken], language: str = "de") -> Entities:
     dates = [match.group().strip() for match in DATE.finditer(text)]
     date_spans = [match.span() for match in DATE.finditer(text)]
     # A year or a day of the month is a date, not a figure to check as a number.
@@ -58,5 +58,7 @@ def find_entities(text: str, tokens: Sequence[TaggedToken]) -> Entities:
         for match in NUMBER.finditer(text)
         if not any(start <= match.start() and match.end() <= end for start, end in date_spans)
     ]
-    names = list(dict.fromkeys(name for name in name_spans(tokens) if not any(name in date for date in dates)))
+    names = list(
+        dict.fromkeys(name for name in name_spans(tokens, language) if not any(name in date for date in dates))
+    )
     return Entities(numbers=list(dict.fromkeys(numbers)), dates=list(dict.fromkeys(dates)), names=names)

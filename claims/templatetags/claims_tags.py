@@ -14,6 +14,7 @@ REASON_LABELS = {
     "hedged": _("hedged wording"),
     "opinion_wording": _("opinion wording"),
     "not_analysed": _("not analysed: language"),
+    "attribution_failed": _("speaker and quote could not be analysed"),
 }
 
 

@@ -133,3 +133,72 @@ def test_a_quote_spanning_sentences_keeps_its_speaker():
         ("Lindqvist", True),
         (None, False),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Er spielt so gut wie Messi.",
+        "Sie singt so schön wie Helene Fischer.",
+        "Das Haus ist so alt wie die Kirche.",
+        "He plays as well as Messi.",
+    ],
+)
+def test_a_comparison_with_a_name_is_attributed_without_failing(text):
+    result = attribute(text, "de" if " wie " in text else "en")
+    assert len(result) == 1 and not result[0].failed
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Laut Polizeisprecher Kevin Schwarzkopf wurden drei Menschen verletzt.", "Kevin Schwarzkopf"),
+        ("Nach Angaben von Anna Brandtner fehlen an den Schulen 300 Lehrkräfte.", "Anna Brandtner"),
+        ("Brandtner zufolge fehlen an den Schulen 300 Lehrkräfte.", "Brandtner"),
+        ("According to Miriam Okonkwo, 40 people were injured in the fire.", "Miriam Okonkwo"),
+        ("Jonas Nguyen told reporters the bridge would cost $2 billion.", "Jonas Nguyen"),
+        ("The bridge will never be finished, said Walter Briggs, a retiree from Leeds.", "Walter Briggs"),
+    ],
+)
+def test_named_sources_in_the_frames_news_uses(text, speaker):
+    language = "en" if text.split()[0] in {"According", "Jonas", "The"} else "de"
+    assert attribute(text, language)[0].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Die Zahl der Einbrüche ist um 12 Prozent gestiegen. Das teilte Innenminister Jonas Brandtner mit.", "de"),
+        ("Die Schule bleibt bis Freitag geschlossen. Das erklärte Bürgermeisterin Anna Okonkwo am Montag.", "de"),
+    ],
+)
+def test_a_speaker_named_in_the_next_sentence_is_the_speaker_of_the_statement(text, language):
+    result = attribute(text, language)
+    assert result[1].speaker == result[0].speaker and result[0].speaker is not None
+
+
+def test_a_quote_chain_moves_on_to_a_newly_introduced_speaker():
+    text = (
+        '"Wir haben alles versucht", sagte Trainerin Miriam Brandtner. '
+        '"Die Mannschaft war besser", sagte Stürmer Jonas Okonkwo. '
+        '"Es hat einfach nicht gereicht."'
+    )
+    speakers = [a.speaker for a in attribute(text, "de")]
+    assert speakers[0] == "Miriam Brandtner"
+    assert speakers[1] == "Jonas Okonkwo" and speakers[2] == "Jonas Okonkwo"
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("Die Lage sei ernst, sagte er der Zeitung Neuwalder Bote.", "Neuwalder Bote"),
+        ("Wie die Agentur Nordpress berichtet, ist der Vertrag unterschrieben.", "Nordpress"),
+    ],
+)
+def test_an_outlet_outside_the_registry_is_cited_after_an_outlet_noun(text, outlet):
+    assert attribute(text, "de")[0].cited_outlet == outlet
+
+
+def test_a_first_name_and_an_unknown_surname_after_a_role_stay_one_name():
+    text = "Polizeisprecherin Fatma Grzeskowiak sagte, die Lage sei ruhig."
+    assert attribute(text, "de")[0].speaker == "Fatma Grzeskowiak"

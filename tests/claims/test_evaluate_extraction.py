@@ -1,12 +1,15 @@
 """`manage.py evaluate_extraction --ct24/--ct25`: a table, then the metric lines that scripts read."""
 
 import io
+import json
 import re
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.conftest import SAMPLE_ARTICLE, SAMPLE_GOLD
+from claims.analysis import corpora
+from claims.analysis.sentences import split_sentences
+from tests.conftest import SAMPLE_ARTICLE, SAMPLE_GOLD, SHARED
 
 CT24 = [
     ("1", "Unemployment rose to 9.8 percent last year, the highest rate since 1983.", "Yes"),
@@ -93,3 +96,116 @@ def test_gold_mode_prints_per_field_accuracy_on_the_sample():
 def test_gold_mode_needs_the_article():
     with pytest.raises(CommandError, match="--gold needs --article"):
         evaluate("--gold", str(SAMPLE_GOLD))
+
+
+POLNEAR_ROW = {
+    "id": "a1",
+    "publisher": "test",
+    "text": (
+        "Council backs wind farm\n\n"
+        '"Thirty turbines will produce more than we use," council leader Amara Okafor told the Eastmere Gazette.\n\n'
+        "Jonas Nguyen told reporters the bridge would cost $2 billion.\n\n"
+        "Unemployment fell by 3 percent last year."
+    ),
+}
+
+
+def polnear_row() -> dict:
+    text = POLNEAR_ROW["text"]
+
+    def span(part: str) -> list[int]:
+        start = text.index(part)
+        return [start, start + len(part)]
+
+    quote, okafor = span('"Thirty turbines will produce more than we use,"'), span("council leader Amara Okafor")
+    content, nguyen = span("the bridge would cost $2 billion"), span("Jonas Nguyen")
+    return {
+        **POLNEAR_ROW,
+        "attributions": [
+            {
+                "content": [quote],
+                "quote": "direct",
+                "cue": "told",
+                "cue_spans": [],
+                "source": {
+                    "text": "council leader Amara Okafor",
+                    "start": okafor[0],
+                    "end": okafor[1],
+                    "kind": "named",
+                },
+            },
+            {
+                "content": [content],
+                "quote": "indirect",
+                "cue": "told",
+                "cue_spans": [],
+                "source": {"text": "Jonas Nguyen", "start": nguyen[0], "end": nguyen[1], "kind": "named"},
+            },
+        ],
+    }
+
+
+def test_attribution_mode_scores_a_corpus_file_and_prints_counts_then_metrics(tmp_path):
+    path = tmp_path / "polnear.jsonl"
+    path.write_text(json.dumps(polnear_row()) + "\n", encoding="utf-8")
+    output, metrics = evaluate("--attribution", str(path), "--worst", "5")
+    assert list(metrics) == ["speaker_accuracy", "direct_quote_precision", "direct_quote_recall", "direct_quote_f1"]
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", output, flags=re.MULTILINE))
+    # Two sentences have a named speaker; one is a direct quote; the headline and the last sentence quote nobody.
+    assert counts["speaker_scored"] == "2" and counts["direct_quote_tp"] == "1"
+    assert counts["failed_sentences"] == "0"
+    assert metrics["speaker_accuracy"] == 1.0 and metrics["direct_quote_f1"] == 1.0
+
+
+def test_attribution_mode_refuses_a_file_that_is_not_a_corpus_with_its_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(polnear_row()) + "\n" + json.dumps({"id": "x", "text": "t"}) + "\n", "utf-8")
+    with pytest.raises(CommandError, match=r"line 2: not an attribution corpus record"):
+        evaluate("--attribution", str(path))
+
+
+@pytest.mark.parametrize("folder", ["polnear_attribution_en", "redewiedergabe_de"])
+def test_the_scorer_gives_the_gold_itself_full_marks_and_nobody_none(folder):
+    """A fixed slice of each corpus's dev part: the annotation's own answers score 1, an empty system 0."""
+    articles = corpora.read_corpus(SHARED / "eval" / folder / "dev.jsonl")[:3]
+    perfect, empty = corpora.Tally(), corpora.Tally()
+    for article in articles:
+        for sentence in split_sentences(article.text, article.language):
+            gold = corpora.sentence_gold(article, sentence.start, sentence.end)
+            speaker = gold.named_speakers[0] if gold.named_speakers else None
+            perfect.add(article.id, sentence.text, gold, speaker, bool(gold.direct_quote))
+            empty.add(article.id, sentence.text, gold, None, False)
+    assert perfect.speaker_scored > 0 and perfect.metrics()["speaker_accuracy"] == 1.0
+    assert empty.metrics()["speaker_accuracy"] == 0.0
+    if perfect.quote_true_positive:
+        assert perfect.metrics()["direct_quote_f1"] == 1.0 and empty.metrics()["direct_quote_recall"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("ours", "gold", "same"),
+    [
+        ("Merkel", "Angela Merkel", True),
+        ("Benjamin J. Rhodes", "Benjamin J. Rhodes, one of the president's closest aides,", True),
+        ("Gwen Moore", "Rep. Gwen Moore (D-Wis.)", True),
+        ("Trump", "Donald Trump’s", True),
+        ("The Post", "The New York Post", True),
+        ("Clinton", "Clinton campaign", False),
+        (None, "Merkel", False),
+    ],
+)
+def test_two_names_are_one_speaker_when_they_end_in_the_same_content_word(ours, gold, same):
+    assert corpora.same_speaker(ours, gold) is same
+
+
+@pytest.mark.parametrize("folder", ["polnear_attribution_en", "redewiedergabe_de"])
+def test_real_articles_are_attributed_sentence_by_sentence_without_a_failure(folder):
+    output, metrics = evaluate("--attribution", str(SHARED / "eval" / folder / "dev.jsonl"), "--limit", "2")
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", output, flags=re.MULTILINE))
+    assert int(counts["sentences"]) > 20 and counts["failed_sentences"] == "0"
+    assert 0.0 <= metrics["speaker_accuracy"] <= 1.0
+
+
+@pytest.mark.parametrize("folder", ["polnear_attribution_en", "redewiedergabe_de"])
+def test_the_name_recogniser_finds_more_annotated_speakers_than_the_tagger_alone(folder):
+    _, metrics = evaluate("--attribution", str(SHARED / "eval" / folder / "dev.jsonl"), "--limit", "10", "--names")
+    assert metrics["name_recall"] >= metrics["tagger_name_recall"]

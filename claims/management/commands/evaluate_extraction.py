@@ -12,12 +12,16 @@ from pathlib import Path
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.analysis import scoring
+from claims.analysis import corpora, scoring, speakers
+from claims.analysis.attribution import QUOTE_MARKS, analyse_speakers
 from claims.analysis.documents import decode, parse_plain_text
 from claims.analysis.embeddings import embed_queries
 from claims.analysis.evaluation import GOLD_FIELDS, compare_with_gold
 from claims.analysis.language import detect_language
+from claims.analysis.names import NameKind, NameMention, find_names, name_key
 from claims.analysis.pipeline import analyse_article
+from claims.analysis.sentences import split_sentences
+from claims.analysis.tagging import WordClass, tag_sentence
 from claims.models import Source, Speaker
 
 # Embedding in batches keeps memory flat on the larger sets and still batches well.
@@ -28,7 +32,8 @@ class Command(BaseCommand):
     help = (
         "Measure extraction on labelled data: --gold FILE.jsonl --article FILE.txt (a fact-checker's annotation of an "
         "article: per-field accuracy), --ct24 FILE.tsv (CheckThat! 2024 check-worthiness: precision, recall and F1 "
-        "of class Yes) or --ct25 FILE.tsv (CheckThat! 2025 subjectivity: macro-F1 of OBJ and SUBJ)."
+        "of class Yes), --ct25 FILE.tsv (CheckThat! 2025 subjectivity: macro-F1 of OBJ and SUBJ) or --attribution "
+        "FILE.jsonl (PolNeAR or REDEWIEDERGABE: speaker accuracy and direct-quote precision, recall and F1)."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +41,34 @@ class Command(BaseCommand):
         mode.add_argument("--gold", type=Path, metavar="FILE.jsonl", help="one JSON object per sentence, in order")
         mode.add_argument("--ct24", type=Path, metavar="FILE.tsv", help="columns sentence_id, text, label")
         mode.add_argument("--ct25", type=Path, metavar="FILE.tsv", help="columns sentence_id, sentence, label")
+        mode.add_argument(
+            "--attribution",
+            type=Path,
+            metavar="FILE.jsonl",
+            help="an attribution corpus, one article a line (PolNeAR or REDEWIEDERGABE format)",
+        )
+        parser.add_argument(
+            "--worst",
+            type=int,
+            default=0,
+            metavar="N",
+            help="with --attribution: print N wrong speakers and N wrong direct-quote flags",
+        )
+        parser.add_argument(
+            "--limit", type=int, default=0, metavar="N", help="with --attribution: the first N articles only"
+        )
+        parser.add_argument(
+            "--names",
+            action="store_true",
+            help="with --attribution: measure the name recogniser instead (recall of the annotated named speakers, "
+            "beside the tagger's proper nouns alone)",
+        )
+        parser.add_argument(
+            "--baseline",
+            action="store_true",
+            help="with --attribution: score the plain baseline instead (the name nearest a speech verb, else the "
+            "sentence's last name; a direct quote wherever a quote mark is)",
+        )
         parser.add_argument("--article", type=Path, metavar="FILE.txt", help="the article the --gold file annotates")
         parser.add_argument(
             "--language",
@@ -43,8 +76,14 @@ class Command(BaseCommand):
             help="the sentences' language (de, en); by default detected from the file's text, as for an article",
         )
 
-    def handle(self, *args, gold, article, ct24, ct25, language, **options):
-        if gold:
+    def handle(self, *args, gold, article, ct24, ct25, attribution, language, worst, limit, baseline, names, **options):
+        if attribution and names:
+            metrics = self.evaluate_names(attribution, language=language, limit=limit)
+        elif attribution:
+            metrics = self.evaluate_attribution(
+                attribution, language=language, worst=worst, limit=limit, baseline=baseline
+            )
+        elif gold:
             if not article:
                 raise CommandError("--gold needs --article, the text it annotates.")
             metrics = self.evaluate_gold(gold, article)
@@ -80,6 +119,77 @@ class Command(BaseCommand):
                 self.stdout.write(f"{row.index:>3}{mark} {field:<13} {gold_value:<24} {ours:<24}")
         self.stdout.write("")
         return metrics
+
+    def evaluate_attribution(
+        self, path: Path, *, language: str, worst: int, limit: int, baseline: bool
+    ) -> dict[str, float]:
+        """Each article through `analyse_article` (attribution only: no scores), scored as corpora.py says."""
+        try:
+            articles = corpora.read_corpus(path, language=language)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        if limit:
+            articles = articles[:limit]
+        if not articles:
+            raise CommandError(f"{path} has no articles.")
+        tally = corpora.Tally()
+        for item in articles:
+            if baseline:
+                corpora.score_article(tally, item, baseline_attribution(item.text, item.language))
+                continue
+            analysis = analyse_article(item.text, language=item.language, score=False)
+            corpora.score_article(
+                tally,
+                item,
+                (
+                    (s.start, s.end, s.text, s.attribution.asserted_by, s.attribution.is_direct_quote)
+                    for s in analysis.sentences
+                ),
+            )
+            tally.failed_sentences += sum(s.attribution.failed for s in analysis.sentences)
+        languages = ", ".join(sorted({item.language for item in articles}))
+        self.stdout.write(f"{path}: {len(articles)} articles, language {languages}\n")
+        for name, count in tally.counts().items():
+            self.stdout.write(f"{name:<20}{count:>8}")
+        self.stdout.write("")
+        if worst:
+            self.stdout.write("Wrong speakers (article, sentence, gold, ours):")
+            for article_id, text, gold_names, ours in tally.speaker_errors[:worst]:
+                self.stdout.write(f"  {article_id}: {text[:140]}\n    gold {' | '.join(gold_names)}; ours {ours}")
+            self.stdout.write("Wrong direct-quote flags (article, sentence, gold, ours):")
+            for article_id, text, gold_flag, ours_flag in tally.quote_errors[:worst]:
+                self.stdout.write(f"  {article_id}: {text[:140]}\n    gold {gold_flag}; ours {ours_flag}")
+            self.stdout.write("")
+        return tally.metrics()
+
+    def evaluate_names(self, path: Path, *, language: str, limit: int) -> dict[str, float]:
+        """Of the speakers the corpus annotates as named, the share whose whole name the recogniser finds (a mention
+        overlapping the annotated span and ending in the same word), and the same for runs of the tagger's proper
+        nouns, which is what names were before."""
+        try:
+            articles = corpora.read_corpus(path, language=language)[: limit or None]
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        found = tagger_found = total = 0
+        for item in articles:
+            sentences = split_sentences(item.text, item.language)
+            spans = {c.speaker_span: c.speaker for c in item.contents if c.speaker_kind == "named" and c.speaker_span}
+            for sentence in sentences:
+                inside = [(span, name) for span, name in spans.items() if sentence.start <= span[0] < sentence.end]
+                if not inside:
+                    continue
+                tokens = tag_sentence(sentence, item.language)
+                ours = [(tokens[m.first].start, tokens[m.last].end, m.text) for m in find_names(tokens, item.language)]
+                tagged = [(tokens[m.first].start, tokens[m.last].end, m.text) for m in tagger_names(tokens)]
+                for (start, end), name in inside:
+                    total += 1
+                    key = name_key(name)
+                    found += any(a < end and start < b and name_key(t) == key for a, b, t in ours)
+                    tagger_found += any(a < end and start < b and name_key(t) == key for a, b, t in tagged)
+        self.stdout.write(f"{path}: {total} annotated named speakers in {len(articles)} articles\n")
+        return {"name_recall": found / max(total, 1), "tagger_name_recall": tagger_found / max(total, 1)}
 
     def evaluate_ct24(self, path: Path, *, language: str) -> dict[str, float]:
         rows = read_tsv(path, text_column="text", labels=("Yes", "No"))
@@ -125,6 +235,31 @@ class Command(BaseCommand):
             precision, recall, f1 = precision_recall_f1(row, guess)
             self.stdout.write(f"{name:{width}}{precision:>11.3f}{recall:>11.3f}{f1:>11.3f}{int(row.sum()):>11}")
         self.stdout.write("")
+
+
+def baseline_attribution(text: str, language: str):
+    """(start, end, text, speaker, direct quote) per sentence by the plain baseline, on the same sentences, tags
+    and names as the extraction."""
+    sentences = split_sentences(text, language)
+    tagged = [tag_sentence(sentence, language) for sentence in sentences]
+    analysed = analyse_speakers(tagged, headlines=[s.is_headline for s in sentences], language=language)
+    for sentence, tokens, item in zip(sentences, tagged, analysed, strict=True):
+        choice = speakers.baseline_choice(item.context) if item else None
+        quoted = any(token.text in QUOTE_MARKS for token in tokens)
+        yield sentence.start, sentence.end, sentence.text, choice.text if choice else None, quoted
+
+
+def tagger_names(tokens) -> list:
+    """Runs of the tagger's proper nouns: how names were found before the recogniser."""
+    runs, first = [], None
+    for index, token in enumerate([*tokens, None]):
+        is_name = token is not None and token.word_class is WordClass.NAME and token.is_capitalised
+        if is_name and first is None:
+            first = index
+        elif not is_name and first is not None:
+            runs.append(NameMention(first, index - 1, " ".join(t.text for t in tokens[first:index]), NameKind.UNKNOWN))
+            first = None
+    return runs
 
 
 def read_tsv(path: Path, *, text_column: str, labels: Sequence[str]) -> list[tuple[str, str]]:
