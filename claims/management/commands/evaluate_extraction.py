@@ -7,6 +7,7 @@ The sentences go through the same embedding and scoring calls, with the same thr
 import csv
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -134,6 +135,12 @@ class Command(BaseCommand):
             articles = articles[:limit]
         if not articles:
             raise CommandError(f"{path} has no articles.")
+        if not language:
+            # Each article's language as an article's is found; the corpus's own is kept where that finds neither.
+            articles = [
+                replace(item, language=found) if (found := detect_language(item.text)) in ("de", "en") else item
+                for item in articles
+            ]
         tally = corpora.Tally()
         for item in articles:
             if baseline:
