@@ -20,7 +20,7 @@ from claims.analysis.tagging import TaggedToken, WordClass
 QUOTE_MARKS = frozenset("\" „ “ ” « » ‹ › ‚ ‘ ’ ''".split())
 # Lower-case words inside names ("Ursula von der Leyen"); "der" and "den" only after one that starts a name part,
 # so that "Ukraine der Allianz" stays two things.
-NAME_PARTICLES = frozenset("von van de du da di del della ter al bin ibn le".split())
+NAME_PARTICLES = frozenset("von van de du da di del della ter al bin ibn le of".split())
 FOLLOWING_PARTICLES = frozenset("der den dem de la zu".split())
 # Capitalised words that are never (part of) a person's or organisation's name.
 NOT_NAMES = frozenset(
@@ -123,6 +123,14 @@ def name_key(name: str | None) -> str:
     return word.removesuffix("'s") if len(word) > 3 else word
 
 
+def written(tokens: Sequence[TaggedToken], first: int, last: int) -> str:
+    """Tokens first..last as the text writes them: "Holtz-Eakin", not "Holtz - Eakin"."""
+    parts = [tokens[first].text]
+    for index in range(first + 1, last + 1):
+        parts.append(("" if tokens[index - 1].end == tokens[index].start else " ") + tokens[index].text)
+    return "".join(parts)
+
+
 def is_first_name(word: str) -> bool:
     return len(word) > 2 and word[0].isupper() and word in first_names()
 
@@ -160,7 +168,7 @@ def _known(tokens, names: list[NameMention], known: set[str], organisations: set
             span = range(first, first + length)
             if any(i in taken for i in span) or not tokens[first].text[:1].isupper():
                 continue
-            text = " ".join(tokens[i].text for i in span)
+            text = written(tokens, first, first + length - 1)
             if text.casefold() in known:
                 kind = NameKind.ORGANISATION if text.casefold() in organisations else NameKind.PERSON
                 found.append(NameMention(first, first + length - 1, text, kind))
@@ -291,7 +299,7 @@ def _group_end(tokens: Sequence[TaggedToken], last: int, language: str) -> int:
 
 def _mention(tokens, first: int, last: int, language: str, known: set[str], organisations: set[str]) -> NameMention:
     words = [t.text for t in tokens[first : last + 1]]
-    text = " ".join(words)
+    text = written(tokens, first, last)
     role = _role_before(tokens, first)
     head = words[-1].casefold()
     if text.casefold() in organisations or _is_organisation_word(head) or (len(words) == 1 and words[0].isupper()):
@@ -334,6 +342,6 @@ def _institutions(tokens: Sequence[TaggedToken], names: list[NameMention], langu
             first -= 1
         if first == 0 or tokens[first - 1].word_class is not WordClass.ARTICLE:
             continue
-        text = " ".join(t.text for t in tokens[first : index + 1])
+        text = written(tokens, first, index)
         found.append(NameMention(first, index, text, NameKind.ORGANISATION))
     return found

@@ -33,6 +33,11 @@ SPEECH_LEMMAS = frozenset(
         "räumen unterstreichen verlangen beklagen vorwerfen werfen appellieren mahnen versichern bekräftigen "
         "verkünden klarstellen stellen hervorheben heben argumentieren melden zitieren twittern bestreiten zusagen "
         "sprechen nennen bezeichnen rufen fragen erzählen glauben vermuten hoffen ansehen zurückweisen weisen "
+        # The German counterparts of the cue words PolNeAR annotates most (estimate, expect, fear, suggest, ...).
+        "schildern zusichern sichern beteuern einwenden wenden entgegnen erwidern bemerken anmerken merken äußern "
+        "darlegen legen hinweisen andeuten deuten zugeben gestehen verraten ausführen führen vorschlagen schlagen "
+        "empfehlen raten drohen loben klagen beschweren erinnern informieren bekanntgeben geben prognostizieren "
+        "schätzen verweisen kommentieren widersprechen befürchten erwarten vorhersagen "
         "say tell state claim announce add argue warn insist explain report write demand confirm deny note stress "
         "urge tweet post allege admit promise declare assert maintain call describe suggest acknowledge believe "
         "ask reply respond recall predict vow accuse charge"
@@ -40,15 +45,23 @@ SPEECH_LEMMAS = frozenset(
 )
 # Separable lemmas count only with their particle ("teilte ... mit").
 NEEDS_PARTICLE = {
-    "teilen": "mit",
-    "kündigen": "an",
-    "fügen": "hinzu",
-    "räumen": "ein",
-    "werfen": "vor",
-    "stellen": "klar",
-    "heben": "hervor",
-    "weisen": "zurück",
-    "sehen": "an",
+    "teilen": {"mit"},
+    "kündigen": {"an"},
+    "fügen": {"hinzu"},
+    "räumen": {"ein"},
+    "werfen": {"vor"},
+    "stellen": {"klar"},
+    "heben": {"hervor"},
+    "weisen": {"zurück", "hin"},
+    "sehen": {"an"},
+    "sichern": {"zu"},
+    "wenden": {"ein"},
+    "merken": {"an"},
+    "legen": {"dar"},
+    "deuten": {"an"},
+    "geben": {"zu", "bekannt"},
+    "führen": {"aus"},
+    "schlagen": {"vor"},
 }
 # Forms met in the field that the tagger misreads ("sage" for "sagte" is also a noun).
 SPEECH_FORMS = frozenset("sage sagt sagte sagten sagen said says told tells".split())
@@ -236,8 +249,8 @@ def is_speech_verb(tokens: Sequence[TaggedToken], index: int, extra: frozenset[s
     lemma = token.lemma.lower()
     if lemma not in SPEECH_LEMMAS and lemma not in extra:
         return False
-    particle = NEEDS_PARTICLE.get(lemma)
-    if particle is not None and not any(t.lower == particle for t in tokens[index + 1 :]):
+    particles = NEEDS_PARTICLE.get(lemma)
+    if particles is not None and not any(t.lower in particles for t in tokens[index + 1 :]):
         return False
     # A German participle speaks for someone only in the perfect ("hat gesagt"); with "ist" or "wird" it is passive
     # ("Gemeint ist ...", "wurde mitgeteilt") and names no speaker.
