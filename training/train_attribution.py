@@ -151,12 +151,11 @@ def ranker_rows(records: list[dict]) -> list[tuple[dict, int]]:
     return [row for record in records if record["scored"] for row in record["candidates"]]
 
 
-def gate_rows(records: list[dict], model: speakers.SpeakerModel) -> list[tuple[dict, int]]:
+def gate_rows(records: list[dict]) -> list[tuple[dict, int]]:
     rows = []
     for record in records:
-        best = max((model.probability(features) for features, _ in record["candidates"]), default=0.0)
         features = speakers.gate_features(
-            record["context"], best, previous_open=record["previous_open"], following=record["following"]
+            record["context"], previous_open=record["previous_open"], following=record["following"]
         )
         rows.append((features, int(record["attributed"])))
     return rows
@@ -168,10 +167,9 @@ def evaluate(records: list[dict], model: speakers.SpeakerModel, threshold: float
     scored = 0
     for record in records:
         best = max(record["candidates"], key=lambda row: model.probability(row[0]), default=None)
-        best_probability = model.probability(best[0]) if best else 0.0
         gate = model.gate(
             speakers.gate_features(
-                record["context"], best_probability, record["previous_open"], following=record["following"]
+                record["context"], previous_open=record["previous_open"], following=record["following"]
             )
         )
         is_open = gate >= threshold and best is not None
@@ -230,7 +228,7 @@ def train(language: str, eval_dir: Path, out_dir: Path, also: tuple[str, ...] = 
         )
         model = replace(model, **_ranker(fit(ranker_rows(records["train"]), ranker_c)))
         # The gate, on the new ranker's scores: C and threshold by the F1 of "attributes anything" on dev.
-        train_gate = gate_rows(records["train"], model)
+        train_gate = gate_rows(records["train"])
         best = None
         for gate_c in C_GRID:
             weights, bias = weights_of(*fit(train_gate, gate_c))

@@ -289,7 +289,6 @@ def analyse_speakers(
             gate = model.gate(
                 speakers.gate_features(
                     context,
-                    best.probability if best else 0.0,
                     previous_open=previous_open,
                     following=usable[position + 1] if position + 1 < len(usable) else None,
                 )

@@ -13,7 +13,7 @@ Plain Python: the training scripts and the `evaluate_extraction` command both us
 """
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,12 +117,9 @@ def sentence_gold(article: CorpusArticle, start: int, end: int) -> SentenceGold:
     return SentenceGold(start, end, direct, named, contents)
 
 
-last_content_word = name_key
-
-
 def same_speaker(ours: str | None, gold: str | None) -> bool:
-    mine = last_content_word(ours)
-    return bool(mine) and mine == last_content_word(gold)
+    mine = name_key(ours)
+    return bool(mine) and mine == name_key(gold)
 
 
 @dataclass
@@ -192,8 +189,3 @@ def score_article(
     """Add one article's sentences, each (start, end, text, speaker, direct quote), to the tally."""
     for start, end, text, speaker, direct_quote in sentences:
         tally.add(article.id, text, sentence_gold(article, start, end), speaker, direct_quote)
-
-
-def iter_gold(article: CorpusArticle, spans: Sequence[tuple[int, int]]) -> Iterator[SentenceGold]:
-    for start, end in spans:
-        yield sentence_gold(article, start, end)

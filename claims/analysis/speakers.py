@@ -213,11 +213,11 @@ def attributes_what_came_before(context: "SentenceContext") -> bool:
 
 
 def gate_features(
-    context: "SentenceContext", best: float, previous_open: bool, following: "SentenceContext | None" = None
+    context: "SentenceContext", *, previous_open: bool, following: "SentenceContext | None" = None
 ) -> dict:
     """What the gate reads of a sentence: its own signals, the sentence before and the one after ("Das teilte das
     Ministerium mit." attributes the sentence before it). Not the candidates: whether somebody is quoted is one
-    question, who another. `best` is kept in the signature for callers that log it."""
+    question, who another."""
     features = {
         "s_has_verb": float(bool(context.speech_verbs)),
         "s_quote": float(any(context.inside_quote)),
