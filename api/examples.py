@@ -36,7 +36,7 @@ CLAIM_DETAIL = OpenApiExample(
         "start": 120,
         "end": 205,
         "role": "body",
-        "checkworthiness_reasons": ["number", "reported speech"],
+        "checkworthiness_reasons": [{"code": "number", "detail": "12 Prozent"}, {"code": "reported_speech"}],
         "entities": {"numbers": ["12 Prozent"], "dates": ["2024"], "names": ["Anna Beispiel"]},
         "verdict_rationale": "The police statistics show 4 %; the 12 % count only e-bikes.",
         "approved_at": "2025-08-16T14:03:00Z",

@@ -262,6 +262,11 @@ class ProposalSerializer(serializers.Serializer):
 EVIDENCE, EVENT, PROPOSAL = EvidenceSerializer(), EventSerializer(), ProposalSerializer()
 
 
+class CheckworthinessReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Why the sentence scored as it did, e.g. `number`, `reported_speech`.")
+    detail = serializers.CharField(required=False, help_text="The words the reason is about, when there are any.")
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     """A claim with its place in the article, its verdict and rationale (once approved), the accepted evidence
     and its history; with review scope also the open proposals and the actions the caller may take."""
@@ -269,7 +274,7 @@ class ClaimDetailSerializer(ClaimSerializer):
     start = serializers.IntegerField(help_text="Character offset into the article's text.")
     end = serializers.IntegerField()
     role = serializers.CharField()
-    checkworthiness_reasons = serializers.ListField(child=serializers.CharField())
+    checkworthiness_reasons = CheckworthinessReasonSerializer(many=True)
     entities = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     verdict_rationale = serializers.SerializerMethodField()
     approved_at = serializers.SerializerMethodField()

@@ -94,3 +94,13 @@ def test_the_documentation_page_loads_its_files_from_this_server(client, setting
     for link in links:
         assert link.startswith("/"), link
         assert client.get(link).status_code == 200, link
+
+
+def test_the_schema_describes_checkworthiness_reasons_as_objects_with_a_code(client):
+    components = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+    reasons = components["ClaimDetail"]["properties"]["checkworthiness_reasons"]
+    item = reasons["items"]
+    if "$ref" in item:
+        item = components[item["$ref"].rsplit("/", 1)[-1]]
+    assert item["type"] == "object"
+    assert set(item["properties"]) == {"code", "detail"} and item["required"] == ["code"]
