@@ -24,4 +24,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "factcheck.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", \
-     "--forwarded-allow-ips", "*", "--access-logfile", "-"]
+     "--forwarded-allow-ips", "*", "--access-logfile", "-", "--limit-request-line", "8190"]

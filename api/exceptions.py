@@ -6,11 +6,12 @@
 people. The services' exceptions are translated here, so views just call them.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -27,6 +28,8 @@ CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    413: "too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     429: "throttled",
 }
@@ -92,3 +95,20 @@ def not_found(request, *args, **kwargs):
     return JsonResponse(
         error_body("not_found", _("There is nothing at this address.")), status=status.HTTP_404_NOT_FOUND
     )
+
+
+def bad_request(request, exception=None):
+    """Django's answer to a request it refused before or while reading it (handler400): a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE (413), more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS or files than
+    DATA_UPLOAD_MAX_NUMBER_FILES (400). Under /api/ in the API's error shape, elsewhere Django's page."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(error_body("too_large", _("The request body is too large.")), status=413)
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return JsonResponse(error_body("invalid", _("The request has too many fields.")), status=400)
+    return JsonResponse(error_body("invalid", _("The request cannot be read.")), status=400)
+
+
+def uri_too_long(request) -> JsonResponse:
+    return JsonResponse(error_body("uri_too_long", _("The address is too long.")), status=414)

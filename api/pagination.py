@@ -26,10 +26,13 @@ class CursorPagination(pagination.CursorPagination):
         return (f"-{field}", "-pk") if descending else (field, "pk")
 
     def decode_cursor(self, request):
-        # DRF answers a cursor it cannot read with 404; it is bad input, so 400 naming the parameter.
+        # DRF answers a cursor it cannot read with 404; it is bad input, so 400 naming the parameter. A position
+        # holding a NUL would reach the database, which refuses it (PostgreSQL): also a cursor we never wrote.
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound:
-            raise ValidationError(
-                {self.cursor_query_param: ["This cursor is not valid: follow the next link."]}
-            ) from None
+            cursor = None
+        else:
+            if cursor is None or "\x00" not in (cursor.position or ""):
+                return cursor
+        raise ValidationError({self.cursor_query_param: ["This cursor is not valid: follow the next link."]})

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
@@ -46,3 +47,21 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(UNAVAILABLE_PAGE, status=503)
         response["Retry-After"] = RETRY_AFTER
         return response
+
+
+class UrlLengthMiddleware:
+    """An address longer than MAX_URL_LENGTH (path and query string) is a 414, before any view reads it: a query
+    string is parsed, filtered on and logged, and its length would otherwise have no bound below the web server's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = len(request.path_info) + len(request.META.get("QUERY_STRING", ""))
+        if length <= settings.MAX_URL_LENGTH:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            from api.exceptions import uri_too_long
+
+            return uri_too_long(request)
+        return HttpResponse("The address is too long.", status=414, content_type="text/plain; charset=utf-8")

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "factcheck.logging.RequestIdMiddleware",
+    # An address longer than MAX_URL_LENGTH is a 414 (in the API's error shape for API requests).
+    "factcheck.middleware.UrlLengthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -173,7 +175,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.handle_exception",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser", "rest_framework.parsers.FormParser"],
 }
 
 # The API (api/, docs/API.md). Self-hosted Swagger UI files for /api/v1/docs/ (no CDN).
@@ -263,6 +265,10 @@ ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 2_000_000)
 ARTICLE_MAX_CHARACTERS = env_int("ARTICLE_MAX_CHARACTERS", 200_000)
 # Room for a pasted article a little over the limit, so that its sender gets our message, not a bare 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * ARTICLE_MAX_BYTES
+# The longest address (path and query string, as sent) answered; a longer one is a 414. Below gunicorn's
+# --limit-request-line (8190 bytes in deploy/, the Dockerfile and docker-compose.yml, for the whole request line),
+# so that a client gets our answer, and above the longest lookup (LOOKUP_MAX_CHARACTERS, percent-encoded).
+MAX_URL_LENGTH = env_int("MAX_URL_LENGTH", 8000)
 # Fetching an article from a URL (claims/fetching.py): seconds to connect, seconds for the whole fetch including
 # redirects, redirects followed at most, and bytes read at most (a larger page is refused, not truncated).
 FETCH_CONNECT_TIMEOUT_SECONDS = env_int("FETCH_CONNECT_TIMEOUT_SECONDS", 5)

@@ -13,3 +13,6 @@ urlpatterns = [
     # The liveness and readiness probes, /healthz and /readyz.
     path("", include("factcheck.health")),
 ]
+
+# Requests refused while reading them (a body too large, too many fields): in the API's error shape under /api/.
+handler400 = "api.exceptions.bad_request"

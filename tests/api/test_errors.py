@@ -45,3 +45,46 @@ def test_past_the_rate_a_key_gets_429_with_retry_after(settings, cms):
     assert 0 < int(response["Retry-After"]) <= 60
     # Each key has its own budget.
     assert other.get("/api/v1/sources/").status_code == 200
+
+
+def test_json_nested_too_deeply_is_a_400_in_the_error_shape(reviewer_key, claim):
+    response = reviewer_key.post(f"/api/v1/claims/{claim.pk}/comments/", "[" * 100_000, content_type="application/json")
+    assert response.status_code == 400 and error_of(response)["code"] == "invalid"
+    assert not claim.comments.exists()
+
+
+def test_a_cursor_holding_a_nul_is_a_400_naming_the_cursor(read_key):
+    from base64 import b64encode
+
+    cursor = b64encode(b"p=%00").decode()
+    response = read_key.get("/api/v1/sources/", {"cursor": cursor})
+    assert response.status_code == 400 and "cursor" in error_of(response)["fields"]
+
+
+def test_a_body_over_the_upload_limit_is_a_413_in_the_error_shape(reviewer_key, claim, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"text": "' + "a" * 2000 + '"}'
+    response = reviewer_key.post(f"/api/v1/claims/{claim.pk}/comments/", body, content_type="application/json")
+    assert response.status_code == 413 and error_of(response)["code"] == "too_large"
+    assert not claim.comments.exists()
+
+
+def test_too_many_form_fields_are_a_400_in_the_error_shape(reviewer_key, claim, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    body = "&".join(f"field{number}=1" for number in range(20))
+    response = reviewer_key.post(
+        f"/api/v1/claims/{claim.pk}/comments/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400 and error_of(response)["code"] == "invalid"
+    assert not claim.comments.exists()
+
+
+def test_an_address_over_the_length_limit_is_a_414_in_the_error_shape(read_key, settings):
+    response = read_key.get("/api/v1/claims/", {"q": "a" * settings.MAX_URL_LENGTH})
+    assert response.status_code == 414 and error_of(response)["code"] == "uri_too_long"
+    assert read_key.get("/api/v1/claims/", {"q": "a" * 100}).status_code == 200
+
+
+def test_the_web_app_answers_an_address_over_the_limit_with_a_plain_414(client, settings):
+    response = client.get("/claims/", {"q": "a" * settings.MAX_URL_LENGTH})
+    assert response.status_code == 414

@@ -156,3 +156,14 @@ def test_the_app_pages_a_reviewer_sees_have_no_inline_scripts_or_styles(client, 
     page = response.content.decode()
     assert INLINE_SCRIPT not in page
     assert not any(marker in page for marker in INLINE_STYLE_MARKERS)
+
+
+@pytest.mark.parametrize("path", ["deploy/systemd/factcheck-web.service", "Dockerfile", "docker-compose.yml"])
+def test_gunicorn_reads_a_request_line_as_long_as_the_longest_address_the_app_answers(path, settings):
+    """A request line is `GET ` + address + ` HTTP/1.1`; gunicorn refuses a longer one with its own bare 400."""
+    import re
+
+    text = (PROJECT / path).read_text()
+    limit = re.search(r"""--limit-request-line["', ]+(\d+)""", text)
+    assert limit, f"{path} keeps gunicorn's default request line of 4094 bytes"
+    assert int(limit.group(1)) >= len("GET  HTTP/1.1") + settings.MAX_URL_LENGTH
