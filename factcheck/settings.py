@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,13 +38,23 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
+# "Production" is DEBUG off with ALLOWED_HOSTS named in the environment (a site that serves a real host name); see
+# "Production hardening" below.
+PRODUCTION = not DEBUG and bool(os.environ.get("ALLOWED_HOSTS", "").strip())
 
-# Required when DEBUG is off: Django refuses an empty key the moment anything signs with it (sessions, CSRF),
-# so the app cannot serve without one, while commands that sign nothing (migrate, makemigrations) still run.
+# Required when DEBUG is off. In production nothing starts without it (web, worker, beat, manage.py), with the
+# reason. Elsewhere (the tests, a command on a laptop) Django refuses an empty key the moment anything signs with it
+# (sessions, CSRF), while commands that sign nothing (migrate, makemigrations) still run.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
     # Only ever used with DEBUG on, on a developer's machine.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+if not SECRET_KEY and PRODUCTION:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. With DEBUG off and ALLOWED_HOSTS set this is a production site, which needs a long "
+        "random SECRET_KEY in its environment (deploy/systemd/factcheck.env.example, docs/OPERATIONS.md). For a "
+        "laptop, set DEBUG=true instead."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -313,11 +324,10 @@ LOGGING = {
 }
 
 # Production hardening
-# "Production" is DEBUG off with ALLOWED_HOSTS named in the environment (a site that serves a real host name). There
-# every setting below defaults to the secure choice, and each can still be turned off by its variable, e.g. for a
+# In production (PRODUCTION above: DEBUG off with ALLOWED_HOSTS named in the environment) every setting below
+# defaults to the secure choice, and each can still be turned off by its variable, e.g. for a
 # first start before TLS works. A laptop (`make run`, DEBUG on) and the tests (no ALLOWED_HOSTS variable) keep plain
 # HTTP. `manage.py check --deploy` is clean under production (tests/hardening/test_deploy_settings.py).
-PRODUCTION = not DEBUG and bool(os.environ.get("ALLOWED_HOSTS", "").strip())
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 # Probes from a load balancer come over plain HTTP from inside the network; they are answered, not redirected.

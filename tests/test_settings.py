@@ -53,3 +53,26 @@ def test_a_broker_url_sends_tasks_to_workers_and_a_database_url_picks_the_databa
 def test_without_debug_a_secret_key_is_required():
     assert "must not be empty" in settings_under()["secret_key_error"]
     assert settings_under(DEBUG="true")["secret_key_set"] is True
+
+
+def manage_check(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "factcheck.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key_and_says_why():
+    result = manage_check(ALLOWED_HOSTS="factcheck.example.org")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+def test_production_with_a_key_and_a_laptop_with_debug_start():
+    assert manage_check(ALLOWED_HOSTS="factcheck.example.org", SECRET_KEY="k" * 50).returncode == 0
+    assert manage_check(ALLOWED_HOSTS="localhost", DEBUG="true").returncode == 0
