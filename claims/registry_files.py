@@ -8,6 +8,8 @@ Three formats hold the same rows, so that an export imports back with nothing ch
 - CSV (`.csv`, UTF-8, with a header): one row a source or a document, told apart by the `type` column. Source and
   document columns share one header; a row uses the columns of its type. `aliases` are separated by `|`, `active`
   is `true` or `false`; an empty `kind`, `reliability` or `active` cell leaves the default (or the stored value).
+  A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is written after a single quote (`'=x`),
+  so that a spreadsheet does not run it as a formula; reading takes that one quote off.
 
 Fields: a source has `key`, `name`, `kind`, `domain`, `language`, `reliability`, `reliability_note`, `active`,
 `aliases`, `notes`; a document has `key`, `source` (its source's key), `url`, `title`, `text`, `language`,
@@ -42,6 +44,11 @@ ALIAS_SEPARATOR = "|"
 # Reference texts can be longer than the csv module's default field limit (128 KiB); this only stops a runaway field.
 CSV_FIELD_LIMIT = 16 * 1024 * 1024
 KINDS = ("source", "document")
+# A spreadsheet opening the CSV runs a cell that starts with one of these as a formula (CSV injection). The export
+# writes such a cell after a single quote, as OWASP advises, which the spreadsheet shows as text and the import
+# takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
 
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
@@ -135,8 +142,23 @@ def _csv_cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ALIAS_SEPARATOR.join(value)
-    return str(value)
+        return _escape_formula(ALIAS_SEPARATOR.join(value))
+    return _escape_formula(str(value))
+
+
+def _looks_like_formula(cell: str) -> bool:
+    """A cell a spreadsheet would run as a formula, also behind the quotes that escape it."""
+    return cell.lstrip(FORMULA_ESCAPE)[:1] in FORMULA_STARTS
+
+
+def _escape_formula(cell: str) -> str:
+    # One more quote for a cell that starts with quotes before a formula character, so that reading takes off
+    # exactly the one added here: "'=x" (a value of its own) is written "''=x" and read back as "'=x".
+    return FORMULA_ESCAPE + cell if _looks_like_formula(cell) else cell
+
+
+def _unescape_formula(cell: str) -> str:
+    return cell[1:] if cell.startswith(FORMULA_ESCAPE) and _looks_like_formula(cell) else cell
 
 
 def _decode(content: bytes) -> str:
@@ -221,7 +243,7 @@ def _read_csv(text: str) -> RegistryFile:
         if len(cells) > len(header):
             registry.reject(where, "The row has more fields than the header names.")
             continue
-        values = dict(zip(header, cells, strict=False))
+        values = dict(zip(header, map(_unescape_formula, cells), strict=False))
         kind = values.get("type", "").strip()
         if kind not in KINDS:
             registry.reject(where, f"`type` must be `source` or `document`, not {kind!r}.")

@@ -296,3 +296,49 @@ def test_the_exit_status_is_2_when_the_file_cannot_be_used(tmp_path, capsys):
     assert exit_status.value.code == 2
     assert "line 1 is not valid JSON" in capsys.readouterr().err
     assert not Source.objects.exists()
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example")',
+    "+1+2",
+    "-2+3",
+    "@SUM(A1)",
+    "-1 % Arbeitslosigkeit",
+    "'=already quoted",
+]
+
+
+def make_registry_of_formulas() -> None:
+    source = make_source(
+        key="formulas", name=FORMULAS[0], domain="evil.example", aliases=FORMULAS[1:3], notes=FORMULAS[3]
+    )
+    make_document(source, key="doc", url="https://evil.example/", title=FORMULAS[4], text=FORMULAS[5])
+
+
+def test_a_csv_export_writes_no_cell_a_spreadsheet_would_run_as_a_formula(tmp_path):
+    make_registry_of_formulas()
+    path = tmp_path / "registry.csv"
+    run_export(path)
+    with path.open(encoding="utf-8", newline="") as file:
+        cells = [cell for row in csv.reader(file) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert {
+        '\'=HYPERLINK("http://evil.example")',
+        "'+1+2|-2+3",
+        "'@SUM(A1)",
+        "'-1 % Arbeitslosigkeit",
+        "''=already quoted",
+    } <= set(cells)
+
+
+def test_a_csv_export_of_formula_like_values_imports_back_with_the_same_values(tmp_path):
+    make_registry_of_formulas()
+    path = tmp_path / "registry.csv"
+    run_export(path)
+    Source.objects.all().delete()
+    output, _progress = run_import(path)
+    assert output.startswith("sources: 1 created, 0 updated, 0 unchanged\ndocuments: 1 created")
+    source = Source.objects.get(key="formulas")
+    assert (source.name, source.aliases, source.notes) == (FORMULAS[0], FORMULAS[1:3], FORMULAS[3])
+    document = Document.objects.get(key="doc")
+    assert (document.title, document.text) == (FORMULAS[4], FORMULAS[5])
