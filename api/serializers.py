@@ -1,5 +1,6 @@
 """What the API shows and accepts. Serializers read and check input; writes go to the services (api.views)."""
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -445,7 +446,10 @@ class LookupSerializer(serializers.Serializer):
 
 
 class LookupQuerySerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000, help_text="The claim to look up, in German or English.")
+    text = serializers.CharField(
+        max_length=settings.LOOKUP_MAX_CHARACTERS,
+        help_text="The claim to look up, in German or English (at most LOOKUP_MAX_CHARACTERS characters).",
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50)
 
 

@@ -5,7 +5,9 @@ sentences are left out unless `dismissed=true` asks for them.
 """
 
 import django_filters
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +38,23 @@ def search_claims(queryset, text: str):
     ).filter(matches | substring)
 
 
+def validate_search(text: str) -> None:
+    """A search of at most SEARCH_MAX_WORDS words and SEARCH_MAX_CHARACTERS characters: each word is a condition
+    on three columns (and, on PostgreSQL, a term of two full-text queries)."""
+    if len(text) > settings.SEARCH_MAX_CHARACTERS:
+        raise ValidationError(
+            _("Search for at most %(limit)d characters (this is %(length)d)."),
+            code="max_length",
+            params={"limit": settings.SEARCH_MAX_CHARACTERS, "length": len(text)},
+        )
+    if len(text.split()) > settings.SEARCH_MAX_WORDS:
+        raise ValidationError(
+            _("Search for at most %(limit)d words (this is %(words)d)."),
+            code="max_words",
+            params={"limit": settings.SEARCH_MAX_WORDS, "words": len(text.split())},
+        )
+
+
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ClaimStatus.choices, method="filter_status")
     state = django_filters.MultipleChoiceFilter(label=_("state"), choices=ClaimState.choices)
@@ -64,7 +83,7 @@ class ClaimFilter(django_filters.FilterSet):
         label=_("linked to an earlier verdict"), field_name="duplicate_of", lookup_expr="isnull", exclude=True
     )
     dismissed = django_filters.BooleanFilter(label=_("dismissed"), method="filter_dismissed")
-    q = django_filters.CharFilter(label=_("search"), method="filter_q")
+    q = django_filters.CharFilter(label=_("search"), method="filter_q", validators=[validate_search])
     ordering = django_filters.OrderingFilter(
         label=_("order"),
         fields=(

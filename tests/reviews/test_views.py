@@ -827,3 +827,11 @@ def test_the_claim_page_takes_the_same_number_of_queries_for_5_and_50_proposals(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("reviews:claim-detail", args=[claim.pk]))
     assert len(response.context["proposals"]) == count + 1
+
+
+def test_a_search_of_too_many_words_shows_the_error_and_no_claims(client, alice, settings):
+    claim_in(ClaimState.UNVERIFIED)
+    client.force_login(alice)
+    response = client.get(reverse("reviews:claim-list"), {"q": "Euro " * (settings.SEARCH_MAX_WORDS + 1)})
+    assert response.status_code == 200 and response.context["rows"] == []
+    assert f"at most {settings.SEARCH_MAX_WORDS} words" in response.content.decode()
