@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from claims import fetching, tasks
 from claims.analysis.attribution import PRONOUNS
-from claims.analysis.documents import InputError, ParsedText, content_hash, decode, parse_plain_text
+from claims.analysis.documents import InputError, ParsedText, content_hash, decode, parse_plain_text, unstorable
 from claims.analysis.embeddings import embed_passages, vector_bytes
 from claims.analysis.html import decode_charset, parse_html
 from claims.analysis.language import ANALYSED_LANGUAGES
@@ -443,6 +443,8 @@ def _text(row: dict, name: str, *, required: bool = False, max_length: int | Non
         value = ""
     if not isinstance(value, str):
         raise RowError(f"`{name}` must be text, not {json.dumps(value, ensure_ascii=False, default=str)[:100]}.")
+    if problem := unstorable(value):
+        raise RowError(f"`{name}` {problem}.")
     if strip:
         value = value.strip()
     if required and not value.strip():
@@ -493,6 +495,9 @@ def _aliases(row: dict) -> list[str]:
         raise RowError("`aliases` must be a list of names (non-empty texts).")
     if any(ALIAS_SEPARATOR in alias for alias in aliases):
         raise RowError(f"An alias may not contain {ALIAS_SEPARATOR!r}.")
+    for alias in aliases:
+        if problem := unstorable(alias):
+            raise RowError(f"`aliases`: an alias {problem}.")
     return [alias.strip() for alias in aliases]
 
 

@@ -58,6 +58,16 @@ def check_text(text: str) -> None:
         )
 
 
+def unstorable(text: str) -> str:
+    """Why no database stores `text` as it is, or "": a NUL (PostgreSQL refuses it in text), or half of a UTF-16
+    pair on its own (no character at all: UTF-8 cannot encode it, so SQLite cannot store it either)."""
+    if "\x00" in text:
+        return f"holds a NUL character (at character {text.index(chr(0))})"
+    if surrogate := LONE_SURROGATE.search(text):
+        return f"holds half of a UTF-16 pair (U+{ord(surrogate[0]):04X}) at character {surrogate.start()}"
+    return ""
+
+
 def normalise(text: str) -> str:
     """Unicode NFC, Unix line ends, no control characters, no surrounding white space."""
     check_text(text)

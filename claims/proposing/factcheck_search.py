@@ -7,6 +7,7 @@ import json
 import urllib3
 from django.conf import settings
 
+from claims.analysis.documents import unstorable
 from claims.models import Claim, ProposalMethod
 from claims.proposing.base import Candidate, ProposerUnavailable
 
@@ -54,7 +55,11 @@ class FactCheckSearchProposer:
             claims = json.loads(response.data).get("claims", [])
         except (ValueError, AttributeError):
             raise ProposerUnavailable(f"{self.name}: the answer is not the expected JSON") from None
-        return self._candidates(claims)
+        candidates = self._candidates(claims)
+        # A NUL or a lone surrogate (JSON escapes can hold both) would fail the whole run's write, not this proposer.
+        if any(unstorable(text) for candidate in candidates for text in _texts(candidate)):
+            raise ProposerUnavailable(f"{self.name}: the answer holds text that cannot be stored")
+        return candidates
 
     def _candidates(self, found: list) -> list[Candidate]:
         candidates, seen = [], set()
@@ -85,3 +90,13 @@ class FactCheckSearchProposer:
                     )
                 )
         return candidates
+
+
+def _texts(candidate: Candidate) -> list[str]:
+    return [
+        candidate.reason,
+        candidate.external_url,
+        candidate.external_title,
+        candidate.external_publisher,
+        candidate.external_rating,
+    ]

@@ -342,3 +342,26 @@ def test_a_csv_export_of_formula_like_values_imports_back_with_the_same_values(t
     assert (source.name, source.aliases, source.notes) == (FORMULAS[0], FORMULAS[1:3], FORMULAS[3])
     document = Document.objects.get(key="doc")
     assert (document.title, document.text) == (FORMULAS[4], FORMULAS[5])
+
+
+@pytest.mark.parametrize("character", ["\x00", "\ud800"], ids=["NUL", "lone surrogate"])
+@pytest.mark.parametrize(
+    "kind, field",
+    [("source", "name"), ("source", "notes"), ("source", "aliases"), ("document", "title"), ("document", "text")],
+)
+def test_a_nul_or_lone_surrogate_in_a_field_rejects_that_row_only(tmp_path, character, kind, field):
+    other = {**SOURCE, "key": "bundesrat", "name": "Bundesrat"}
+    source, document = dict(SOURCE), dict(DOCUMENT)
+    row = source if kind == "source" else document
+    row[field] = [f"Bundes{character}tag"] if field == "aliases" else f"Bundes{character}tag"
+    path = tmp_path / "registry.jsonl"
+    # json.dumps writes both as escapes (\u0000, \ud800), which is how they arrive in a JSON file.
+    rows = [{"type": "source", **source}, {"type": "source", **other}, {"type": "document", **document}]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), "utf-8")
+    output, _error = run_import_rejecting(path, returncode=1)
+    assert f"`{field}`" in output
+    # A rejected source takes its document with it.
+    assert f"rejected: {2 if kind == 'source' else 1}" in output
+    assert Source.objects.filter(key="bundesrat").exists()
+    assert Source.objects.filter(key="bundestag").exists() is (kind == "document")
+    assert not Document.objects.exists()

@@ -209,3 +209,17 @@ def test_the_exit_status_is_zero_when_every_row_was_stored(tmp_path, capsys):
     execute_from_command_line(["manage.py", "ingest_bulk", str(path)])
     assert "stored: 1\n" in capsys.readouterr().out
     assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize("field", ["title", "url"])
+@pytest.mark.parametrize("character", ["\x00", "\ud800"], ids=["NUL", "lone surrogate"])
+def test_a_nul_or_lone_surrogate_in_a_title_or_url_rejects_that_row_only(tmp_path, field, character):
+    path = tmp_path / "articles.jsonl"
+    bad = {"text": OTHER_TEXT, "url": "https://example.org/schule", "title": "Schule"}
+    bad[field] = bad[field][:8] + character + bad[field][8:]
+    # json.dumps writes both as escapes (\u0000, \ud800), which is how they arrive in a JSONL file.
+    path.write_text(json.dumps(bad) + "\n" + json.dumps({"text": GOOD_TEXT}) + "\n", "utf-8")
+    output, error = run_bulk_rejecting(path, returncode=1)
+    assert "stored: 1" in output and "rejected: 1" in output
+    assert f"row 1 (line 1): `{field}`" in output
+    assert Article.objects.get().title == "Radweg wird gebaut"

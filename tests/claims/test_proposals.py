@@ -223,3 +223,15 @@ def test_named_sources_follow_a_reviewers_correction_of_speaker_and_outlet(djang
     assert "attributed to “Reuters”" in found[reuters.pk] and "the speaker Olaf Scholz" in found[government.pk]
     stored = set(claim.proposals.filter(method=ProposalMethod.ALIAS).values_list("source__key", flat=True))
     assert {"reuters", "bundesregierung"} <= stored
+
+
+@pytest.mark.parametrize("character", ["\\u0000", "\\ud800"], ids=["NUL", "lone surrogate"])
+def test_a_fact_check_answer_holding_a_nul_or_lone_surrogate_fails_that_provider_only(factcheck_service, character):
+    answer = json.dumps(CLAIMS_SEARCH).replace("Correctiv", f"Correc{character}tiv")
+    factcheck_service.add("/v1alpha1/claims:search", answer, content_type="application/json")
+    claim, source = make_claim(is_checkworthy=True), make_source()
+    run = services.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer(), Fixed(source)])
+    claim.refresh_from_db()
+    assert run.unavailable == ["external fact-check search: the answer holds text that cannot be stored"]
+    assert claim.proposals_status == WorkStatus.FAILED and "cannot be stored" in claim.proposals_error
+    assert Proposal.objects.get().source == source

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims import services
+from claims.analysis.documents import unstorable
 from claims.models.articles import InputFormat
 
 FIELDS = ("text", "html", "url", "title", "published_on")
@@ -85,6 +86,9 @@ class Command(BaseCommand):
         for key, value in fields.items():
             if not isinstance(value, str):
                 raise BadRow(f"`{key}` must be a string.")
+            # The content's own check names the problem in the words of the web form; a title or a URL has none.
+            if key in ("title", "url", "published_on") and (problem := unstorable(value)):
+                raise BadRow(f"`{key}` {problem}.")
         if "text" in fields and "html" in fields:
             raise BadRow("The row has both `text` and `html`; give one.")
         published_on = None
