@@ -41,7 +41,9 @@ ORGANISATION_HEADS = (
     "institut stiftung bank konzern gewerkschaft staatsanwaltschaft bundeswehr armee militär kanzleramt präsidium "
     "senat parlament bundestag landtag ministry department office agency police government party court commission "
     "council committee association institute foundation bank company corporation campaign administration army "
-    "military senate house congress parliament bureau service union university fbi cia nato un eu"
+    "military senate house congress parliament bureau service union university fbi cia nato un eu unternehmen firma "
+    "stadtwerke werke verwaltung gemeinde landkreis zentrale feuerwehr staatskanzlei senatsverwaltung company "
+    "firm chamber authority prosecutor prosecutors organization organisation"
 ).split()
 # Role nouns before a name, or naming a person on their own ("Bundesinnenministerin Nancy Faeser", "the
 # spokeswoman"): German compounds end with them.
@@ -59,6 +61,9 @@ ROLE_HEADS = (
 REPORTING_NOUNS_THAT_ARE_VERBS = frozenset(
     "report claim say state note warn argue add write tweet post show suggest find reveal criticism statement".split()
 )
+
+
+DETERMINERS = frozenset("the a an its their our his her this that these those".split())
 
 
 class NameKind(Enum):
@@ -328,20 +333,28 @@ def _is_organisation_word(word: str) -> bool:
 
 
 def _institutions(tokens: Sequence[TaggedToken], names: list[NameMention], language: str) -> list[NameMention]:
-    """Institutions named by a noun, not a proper name: "das Statistische Bundesamt", "die Polizei", "the Justice
-    Department". Only after an article: without it ("laut Polizeibericht") it names a document, not a speaker."""
+    """Institutions named by a common noun, not a proper name: "das Statistische Bundesamt", "die Polizei", "laut
+    Verbraucherzentrale", "the transport department", "the local chamber of commerce". The noun itself must name an
+    institution ("laut Polizeibericht" names a document). English writes these in lower case, with nouns and
+    adjectives before them."""
     taken = {i for mention in names for i in range(mention.first, mention.last + 1)}
     found = []
     for index, token in enumerate(tokens):
-        if index in taken or token.word_class is not WordClass.NOUN or not token.text[:1].isupper():
+        if index in taken or token.word_class is not WordClass.NOUN or not token.text.isalpha():
             continue
-        if not _is_organisation_word(token.text):
+        if not _is_organisation_word(token.text) or (language == "de" and not token.text[:1].isupper()):
+            continue
+        # Only the last noun of its phrase names the institution: "council member Dana Whitfield" names a member.
+        if index + 1 < len(tokens) and tokens[index + 1].word_class in (WordClass.NOUN, WordClass.NAME):
             continue
         first = index
-        while first > 0 and tokens[first - 1].word_class is WordClass.ADJECTIVE and first - 1 not in taken:
+        modifiers = (WordClass.ADJECTIVE, WordClass.NOUN) if language == "en" else (WordClass.ADJECTIVE,)
+        while first > 0 and index - first < 3 and tokens[first - 1].word_class in modifiers and first - 1 not in taken:
             first -= 1
-        if first == 0 or tokens[first - 1].word_class is not WordClass.ARTICLE:
+        # English names an institution with a determiner ("the council", "its department"); a bare "Council" is
+        # a headline's shorthand or a name's part.
+        if language == "en" and (first == 0 or tokens[first - 1].lower not in DETERMINERS):
             continue
-        text = written(tokens, first, index)
-        found.append(NameMention(first, index, text, NameKind.ORGANISATION))
+        found.append(NameMention(first, index, written(tokens, first, index), NameKind.ORGANISATION))
+        taken.update(range(first, index + 1))
     return found
