@@ -212,13 +212,9 @@ def attributes_what_came_before(context: "SentenceContext") -> bool:
     return context.tokens[0].lower in ANAPHORS or len(context.tokens) <= 6
 
 
-def gate_features(
-    context: "SentenceContext", *, previous_open: bool, following: "SentenceContext | None" = None
-) -> dict:
-    """What the gate reads of a sentence: its own signals, the sentence before and the one after ("Das teilte das
-    Ministerium mit." attributes the sentence before it). Not the candidates: whether somebody is quoted is one
-    question, who another."""
-    features = {
+def sentence_signals(context: "SentenceContext") -> dict[str, float]:
+    """What marks a sentence as somebody's words, for the ranker and the gate alike."""
+    return {
         "s_has_verb": float(bool(context.speech_verbs)),
         "s_quote": float(any(context.inside_quote)),
         "s_starts_in_quote": float(context.starts_inside_quote),
@@ -226,6 +222,17 @@ def gate_features(
         "s_according": float(bool(context.according_to or context.follows_according)),
         "s_headline": float(context.headline),
         "s_pronoun": float(bool(context.speaking_pronouns)),
+    }
+
+
+def gate_features(
+    context: "SentenceContext", *, previous_open: bool, following: "SentenceContext | None" = None
+) -> dict:
+    """What the gate reads of a sentence: its own signals, the sentence before and the one after ("Das teilte das
+    Ministerium mit." attributes the sentence before it). Not the candidates: whether somebody is quoted is one
+    question, who another."""
+    features = {
+        **sentence_signals(context),
         "s_names": min(3, len(context.mentions)) / 3,
         "s_colon": float(any(t.text == ":" for t in context.tokens)),
         "s_length": min(60, len(context.tokens)) / 60,
@@ -476,15 +483,7 @@ def candidates(
             item.features["chain_no_verb"] = 1.0
         if context.reported:
             item.features["chain_reported"] = 1.0
-    sentence = {
-        "s_has_verb": float(bool(context.speech_verbs)),
-        "s_quote": float(any(context.inside_quote)),
-        "s_starts_in_quote": float(context.starts_inside_quote),
-        "s_reported": float(context.reported),
-        "s_according": float(bool(context.according_to or context.follows_according)),
-        "s_headline": float(context.headline),
-        "s_pronoun": float(bool(context.speaking_pronouns)),
-    }
+    sentence = sentence_signals(context)
     for item in found.values():
         item.features.update({name: value for name, value in sentence.items() if value})
         if "in_sentence" not in item.features:
