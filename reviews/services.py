@@ -47,6 +47,14 @@ def stale_claim() -> Conflict:
     return Conflict(_("Somebody changed this claim while you were looking at it. Reload and try again."))
 
 
+def _compare_and_set(claim: Claim, **fields) -> None:
+    """Write `fields` and bump the version only if nobody changed the claim since it was read; reload it."""
+    updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(version=F("version") + 1, **fields)
+    if not updated:
+        raise stale_claim()
+    claim.refresh_from_db()
+
+
 def _claim(claim_id: int) -> Claim:
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:
@@ -104,10 +112,7 @@ def transition(
         fields.update(published_verdict=claim.verdict, verdict="", verdict_proposed_by_id=None)
     elif action == "send_back":
         fields.update(verdict="", verdict_proposed_by_id=None)
-    updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(version=F("version") + 1, **fields)
-    if not updated:
-        raise stale_claim()
-    claim.refresh_from_db()
+    _compare_and_set(claim, **fields)
     record_event(
         claim=claim,
         kind=EventKind.TRANSITION,
@@ -137,12 +142,7 @@ def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Cla
     assignee_id = assignee.pk if assignee else None
     if assignee_id == claim.assignee_id:
         return claim
-    updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
-        assignee_id=assignee_id, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise stale_claim()
-    claim.refresh_from_db()
+    _compare_and_set(claim, assignee_id=assignee_id, updated_at=timezone.now())
     record_event(
         claim=claim,
         kind=EventKind.ASSIGNED,
@@ -238,12 +238,7 @@ def correct_attribution(
     changed = [field_name for field_name in CORRECTABLE_FIELDS if field_name in new]
     old = {field_name: shown(field_name, getattr(claim, field_name)) for field_name in changed}
     corrected = [f for f in CORRECTABLE_FIELDS if f in changed or f in (claim.corrected_fields or [])]
-    updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
-        **new, corrected_fields=corrected, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise stale_claim()
-    claim.refresh_from_db()
+    _compare_and_set(claim, **new, corrected_fields=corrected, updated_at=timezone.now())
     record_event(
         claim=claim,
         kind=EventKind.CORRECTED,

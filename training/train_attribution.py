@@ -34,7 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from claims.analysis import corpora, speakers
 from claims.analysis.attribution import analyse_speakers
 from claims.analysis.names import name_key
-from claims.analysis.sentences import split_sentences
+from claims.analysis.sentences import split_sentences, starts_paragraph
 from claims.analysis.tagging import WordClass, tag_sentence
 from training.checkthat import DEFAULT_EVAL_DIR, file_sha256
 
@@ -63,10 +63,7 @@ def prepare(articles: list[corpora.CorpusArticle], language: str) -> list[dict]:
                 "article": article,
                 "tagged": tagged,
                 "headlines": [s.is_headline for s in sentences],
-                "paragraphs": [
-                    not article.text[: s.start].rstrip(" \t") or article.text[: s.start].rstrip(" \t").endswith("\n")
-                    for s in sentences
-                ],
+                "paragraphs": [starts_paragraph(article.text, s.start) for s in sentences],
                 "gold": [corpora.sentence_gold(article, s.start, s.end) for s in sentences],
             }
         )
@@ -77,11 +74,7 @@ def cue_lemmas(prepared: list[dict]) -> list[str]:
     """Lemmas PolNeAR annotates as cues ("said", "told", "according", "argued"), from the training part only."""
     cue, total = Counter(), Counter()
     for item in prepared:
-        spans = [
-            tuple(span)
-            for content in item["article"].contents
-            for span in getattr(content, "cue_spans", ())  # filled by read_cues below
-        ]
+        spans = [span for content in item["article"].contents for span in content.cue_spans]
         for tokens in item["tagged"]:
             for token in tokens:
                 if token.word_class not in (WordClass.FINITE_VERB, WordClass.PARTICIPLE):
@@ -182,14 +175,15 @@ def evaluate(records: list[dict], model: speakers.SpeakerModel, threshold: float
             scored += 1
             ranked += bool(best and best[1])
             right += bool(best and best[1] and is_open)
-    precision = opened_right_attributed / opened if opened else 0.0
-    recall = opened_right_attributed / attributed if attributed else 0.0
+    precision, recall, f1 = corpora.precision_recall_f1(
+        opened_right_attributed, opened - opened_right_attributed, attributed - opened_right_attributed
+    )
     return {
         "ranking_accuracy": ranked / max(scored, 1),
         "speaker_accuracy": right / max(scored, 1),
         "gate_precision": precision,
         "gate_recall": recall,
-        "gate_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "gate_f1": f1,
         "false_speaker_rate": false_alarms / max(unattributed, 1),
     }
 
@@ -205,14 +199,14 @@ def train(language: str, eval_dir: Path, out_dir: Path, also: tuple[str, ...] = 
     language); dev stays this language's."""
     folder = eval_dir / CORPORA[language]
     paths = {split: folder / f"{split}.jsonl" for split in ("train", "dev")}
-    data = {split: read_with_cues(path, language) for split, path in paths.items()}
+    data = {split: corpora.read_corpus(path, language=language) for split, path in paths.items()}
     print(f"{language}: tagging {len(data['train'])} training and {len(data['dev'])} dev articles", file=sys.stderr)
     prepared = {split: prepare(articles, language) for split, articles in data.items()}
     extra = {}
     for other in also:
         extra_path = eval_dir / CORPORA[other] / "train.jsonl"
         paths[f"{other} train"] = extra_path
-        extra[other] = prepare(read_with_cues(extra_path, other), other)
+        extra[other] = prepare(corpora.read_corpus(extra_path, language=other), other)
     lemmas = cue_lemmas(prepared["train"]) if language == "en" else []
     model = replace(speakers.BUILT_IN, speech_lemmas=frozenset(lemmas))
     for refit in range(REFITS + 1):
@@ -282,19 +276,6 @@ def train(language: str, eval_dir: Path, out_dir: Path, also: tuple[str, ...] = 
 def _ranker(fitted) -> dict:
     weights, bias = weights_of(*fitted)
     return {"weights": weights, "bias": bias}
-
-
-def read_with_cues(path: Path, language: str) -> list[corpora.CorpusArticle]:
-    """The corpus, with PolNeAR's cue spans kept on each content (the scorer does not need them)."""
-    articles = corpora.read_corpus(path, language=language)
-    if language != "en":
-        return articles
-    with path.open(encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle if line.strip()]
-    for article, row in zip(articles, rows, strict=True):
-        for content, item in zip(article.contents, row["attributions"], strict=True):
-            object.__setattr__(content, "cue_spans", tuple(map(tuple, item.get("cue_spans") or ())))
-    return articles
 
 
 def main(argv=None) -> None:

@@ -146,8 +146,6 @@ class Attribution:
     is_reported_speech: bool = False
     # How the speaker was found, as a reviewer would say it.
     how: str = ""
-    # The model's probability for the speaker it chose.
-    confidence: float | None = None
     # The analysis could not attribute this sentence (reported, never fatal to the article).
     failed: bool = False
 
@@ -317,6 +315,12 @@ def analyse_speakers(
 SPEAKER_POSITIONS = ("before_verb", "before_verb_apposition", "after_verb", "according")
 
 
+def _named_as_speaker(candidate: speakers.Candidate) -> bool:
+    """The sentence itself puts this name in a speaker's place: subject of its verb of saying, after "according to"."""
+    features = candidate.features
+    return bool(features.get("in_sentence")) and any(features.get(p) for p in SPEAKER_POSITIONS)
+
+
 def _framed(found: list[speakers.Candidate], following: speakers.SentenceContext | None) -> bool:
     """Whether the sentence is framed as somebody's words beyond doubt: a name stands as the subject of its verb of
     saying or after "according to", or the next sentence is an attribution frame that names one ("Das teilte das
@@ -324,7 +328,7 @@ def _framed(found: list[speakers.Candidate], following: speakers.SentenceContext
     to learn each frame from data that rarely shows it (19th-century German hardly says "laut")."""
     for candidate in found:
         features = candidate.features
-        if features.get("in_sentence") and any(features.get(p) for p in SPEAKER_POSITIONS):
+        if _named_as_speaker(candidate):
             return True
         if (
             following is not None
@@ -339,7 +343,7 @@ def _pronoun_speaker(found: list[speakers.Candidate]) -> speakers.Candidate | No
     """A pronoun that is the subject of the sentence's verb of saying ("sagte er", "she said") is the speaker, unless
     a name stands in a speaker's place itself. The corpora leave pronoun speakers unscored, so the ranker never
     learns this; whom the pronoun stands for is resolved in speakers.py."""
-    if any(c.features.get("in_sentence") and any(c.features.get(p) for p in SPEAKER_POSITIONS) for c in found):
+    if any(_named_as_speaker(c) for c in found):
         return None
     return next((c for c in found if c.features.get("pronoun_resolution")), None)
 
@@ -372,7 +376,6 @@ def _attribution(
         is_direct_quote=direct_quote,
         is_reported_speech=context.reported or bool(speaker and not direct_quote),
         how=how or "",
-        confidence=chosen.probability if chosen is not None else None,
     )
 
 

@@ -34,6 +34,8 @@ class Content:
     speaker: str | None = None
     speaker_kind: str | None = None  # named, pronoun or other
     speaker_span: tuple[int, int] | None = None
+    # Where the verb of saying stands (PolNeAR annotates it; REDEWIEDERGABE does not).
+    cue_spans: tuple[tuple[int, int], ...] = ()
 
     def overlaps(self, start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in self.spans)
@@ -88,7 +90,8 @@ def _article(row: dict, language: str) -> CorpusArticle:
 
 def _polnear_content(item: dict) -> Content:
     quote = {"direct": DIRECT, "indirect": OTHER}.get(item["quote"], UNSCORED)
-    return Content(tuple(map(tuple, item["content"])), quote, *_speaker(item.get("source")))
+    cues = tuple(map(tuple, item.get("cue_spans") or ()))
+    return Content(tuple(map(tuple, item["content"])), quote, *_speaker(item.get("source")), cue_spans=cues)
 
 
 def _redewiedergabe_content(item: dict) -> Content:
@@ -115,6 +118,14 @@ def sentence_gold(article: CorpusArticle, start: int, end: int) -> SentenceGold:
         direct = False
     named = tuple(c.speaker for c in contents if c.speaker and c.speaker_kind == "named")
     return SentenceGold(start, end, direct, named, contents)
+
+
+def precision_recall_f1(true_positives: int, false_positives: int, false_negatives: int) -> tuple[float, float, float]:
+    """0 where a ratio has nothing to divide by, as scikit-learn reports it."""
+    predicted, actual = true_positives + false_positives, true_positives + false_negatives
+    precision = true_positives / predicted if predicted else 0.0
+    recall = true_positives / actual if actual else 0.0
+    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
 
 
 def same_speaker(ours: str | None, gold: str | None) -> bool:
@@ -160,14 +171,14 @@ class Tally:
             self.quote_errors.append((article_id, text, gold.direct_quote, direct_quote))
 
     def metrics(self) -> dict[str, float]:
-        tp, fp, fn = self.quote_true_positive, self.quote_false_positive, self.quote_false_negative
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
+        precision, recall, f1 = precision_recall_f1(
+            self.quote_true_positive, self.quote_false_positive, self.quote_false_negative
+        )
         return {
             "speaker_accuracy": self.speaker_right / self.speaker_scored if self.speaker_scored else 0.0,
             "direct_quote_precision": precision,
             "direct_quote_recall": recall,
-            "direct_quote_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+            "direct_quote_f1": f1,
         }
 
     def counts(self) -> dict[str, int]:

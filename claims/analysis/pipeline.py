@@ -16,7 +16,7 @@ from claims.analysis.attribution import Attribution, attribute_sentences
 from claims.analysis.embeddings import embed_queries
 from claims.analysis.entities import Entities, find_entities
 from claims.analysis.language import ANALYSED_LANGUAGES, detect_language, detect_language_with_confidence
-from claims.analysis.sentences import split_sentences
+from claims.analysis.sentences import split_sentences, starts_paragraph
 from claims.analysis.tagging import tag_sentence
 
 # Shorter sentences carry too little text to tell their language; they take the article's.
@@ -89,7 +89,7 @@ def analyse_article(
     attributions = attribute_sentences(
         [tagged[i] for i in analysed],
         headlines=[sentences[i].is_headline for i in analysed],
-        paragraph_starts=[_starts_paragraph(text, sentences[i].start) for i in analysed],
+        paragraph_starts=[starts_paragraph(text, sentences[i].start) for i in analysed],
         language=language if language in ANALYSED_LANGUAGES else languages[analysed[0]],
         known_outlets=known_outlets,
         known_speakers=known_speakers,
@@ -126,11 +126,6 @@ def analyse_article(
             embedding=vectors[position],
         )
     return ArticleAnalysis(language=language, sentences=results)
-
-
-def _starts_paragraph(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t")
-    return not before or before.endswith("\n")
 
 
 def _sentence_language(text: str, article_language: str) -> str:

@@ -39,6 +39,14 @@ def _tokenizer(language: str) -> SoMaJo:
     return SoMaJo(SOMAJO_MODELS.get(language, "en_PTB"), split_camel_case=False, character_offsets=True)
 
 
+def starts_paragraph(text: str, start: int) -> bool:
+    """Whether the sentence at `start` opens a paragraph (a line of its own), blanks before it aside."""
+    index = start - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return index < 0 or text[index] == "\n"
+
+
 def split_sentences(text: str, language: str = "de") -> list[Sentence]:
     """The sentences of `text` in order; `text[s.start:s.end] == s.text` for each."""
     tokenizer = _tokenizer(language if language in SOMAJO_MODELS else "en")

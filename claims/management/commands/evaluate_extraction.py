@@ -21,7 +21,7 @@ from claims.analysis.evaluation import GOLD_FIELDS, compare_with_gold
 from claims.analysis.language import detect_language
 from claims.analysis.names import NameKind, NameMention, find_names, name_key
 from claims.analysis.pipeline import analyse_article
-from claims.analysis.sentences import split_sentences
+from claims.analysis.sentences import split_sentences, starts_paragraph
 from claims.analysis.tagging import WordClass, tag_sentence
 from claims.models import Source, Speaker
 
@@ -249,7 +249,12 @@ def baseline_attribution(text: str, language: str):
     and names as the extraction."""
     sentences = split_sentences(text, language)
     tagged = [tag_sentence(sentence, language) for sentence in sentences]
-    analysed = analyse_speakers(tagged, headlines=[s.is_headline for s in sentences], language=language)
+    analysed = analyse_speakers(
+        tagged,
+        headlines=[s.is_headline for s in sentences],
+        language=language,
+        paragraph_starts=[starts_paragraph(text, s.start) for s in sentences],
+    )
     for sentence, tokens, item in zip(sentences, tagged, analysed, strict=True):
         choice = speakers.baseline_choice(item.context) if item else None
         quoted = any(token.text in QUOTE_MARKS for token in tokens)
@@ -299,7 +304,6 @@ def embed(texts: list[str]) -> np.ndarray:
 def precision_recall_f1(gold: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
     """Of the positive class; 0 where a ratio has nothing to divide by (as scikit-learn reports it)."""
     true_positives = int(np.sum(gold & predicted))
-    precision = true_positives / max(int(predicted.sum()), 1)
-    recall = true_positives / max(int(gold.sum()), 1)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    return corpora.precision_recall_f1(
+        true_positives, int(predicted.sum()) - true_positives, int(gold.sum()) - true_positives
+    )
