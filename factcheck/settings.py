@@ -16,21 +16,41 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """The variable as a boolean; unset or empty is `default`, and a word that is neither yes nor no (a typo such as
+    "ture") stops the start with its name rather than reading as False."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a yes or no: use one of {', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}."
+    )
+
+
+def _env_number(name: str, default, kind):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number ({kind.__name__}).") from None
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+    return _env_number(name, default, int)
 
 
 def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "")
-    return float(value) if value.strip() else default
+    return _env_number(name, default, float)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -71,6 +91,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
     "claims",
@@ -169,9 +190,6 @@ STORAGES = {
     },
 }
 
-# Behind a proxy that terminates TLS, production sets SECURE_COOKIES=true.
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-
 REST_FRAMEWORK = {
     # API keys (`Authorization: Bearer KEY`) for clients, the session for the web app's own pages.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -189,8 +207,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser", "rest_framework.parsers.FormParser"],
 }
 
-# The API (api/, docs/API.md). Self-hosted Swagger UI files for /api/v1/docs/ (no CDN).
-INSTALLED_APPS += ["drf_spectacular_sidecar"]
+# The API (api/, docs/API.md); drf_spectacular_sidecar serves Swagger UI's files for /api/v1/docs/ (no CDN).
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claim tracker API",
     "DESCRIPTION": "Claims, their review status and verdicts, articles, the source registry. See docs/API.md.",
@@ -303,10 +320,10 @@ FACTCHECK_TOOLS_API_KEY = os.environ.get("FACTCHECK_TOOLS_API_KEY", "")
 FACTCHECK_TOOLS_URL = os.environ.get(
     "FACTCHECK_TOOLS_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
 )
-FACTCHECK_TOOLS_CONNECT_TIMEOUT = float(os.environ.get("FACTCHECK_TOOLS_CONNECT_TIMEOUT", "3"))
-FACTCHECK_TOOLS_TIMEOUT = float(os.environ.get("FACTCHECK_TOOLS_TIMEOUT", "8"))
+FACTCHECK_TOOLS_CONNECT_TIMEOUT = env_float("FACTCHECK_TOOLS_CONNECT_TIMEOUT", 3)
+FACTCHECK_TOOLS_TIMEOUT = env_float("FACTCHECK_TOOLS_TIMEOUT", 8)
 FACTCHECK_TOOLS_RETRIES = env_int("FACTCHECK_TOOLS_RETRIES", 3)
-FACTCHECK_TOOLS_BACKOFF = float(os.environ.get("FACTCHECK_TOOLS_BACKOFF", "0.5"))
+FACTCHECK_TOOLS_BACKOFF = env_float("FACTCHECK_TOOLS_BACKOFF", 0.5)
 FACTCHECK_TOOLS_PAGE_SIZE = env_int("FACTCHECK_TOOLS_PAGE_SIZE", 5)
 
 # A one-person desk may approve its own verdicts; off, an editor other than the proposer approves.
@@ -322,13 +339,23 @@ EARLIER_CLAIMS_LIMIT = env_int("EARLIER_CLAIMS_LIMIT", 5)
 EARLIER_CLAIMS_SUGGEST_THRESHOLD = env_float("EARLIER_CLAIMS_SUGGEST_THRESHOLD", 0.3)
 EARLIER_CLAIMS_LINK_THRESHOLD = env_float("EARLIER_CLAIMS_LINK_THRESHOLD", 0.95)
 
+# Logs: one line per record on stderr, carrying the request's id (factcheck/logging.py); LOG_FORMAT=json writes one
+# JSON object a line instead.
+LOG_FORMAT = "json" if os.environ.get("LOG_FORMAT", "").strip().lower() == "json" else "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "factcheck.logging.JsonFormatter"},
+    },
+    "filters": {"request_id": {"()": "factcheck.logging.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+if LOG_FORMAT == "json":
+    # Python's warnings (a library's, say) go through the same handler, so that every line on stderr is JSON.
+    logging.captureWarnings(True)
 
 # Production hardening
 # In production (PRODUCTION above: DEBUG off with ALLOWED_HOSTS named in the environment) every setting below
@@ -385,13 +412,3 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # No start-up banner on every management command; failures and lockouts are still logged (names masked).
 AXES_VERBOSE = False
 AXES_COOLOFF_MESSAGE = _("Too many failed logins for this user from your address. Please try again later.")
-# Structured logs: LOG_FORMAT=json writes one JSON object a line (factcheck/logging.py); every line carries the
-# request's id either way.
-LOGGING["formatters"]["json"] = {"()": "factcheck.logging.JsonFormatter"}
-LOGGING["formatters"]["plain"]["format"] = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-LOGGING["filters"] = {"request_id": {"()": "factcheck.logging.RequestIdFilter"}}
-LOGGING["handlers"]["console"]["filters"] = ["request_id"]
-LOGGING["handlers"]["console"]["formatter"] = "json" if os.environ.get("LOG_FORMAT", "").lower() == "json" else "plain"
-if LOGGING["handlers"]["console"]["formatter"] == "json":
-    # Python's warnings (a library's, say) go through the same handler, so that every line on stderr is JSON.
-    logging.captureWarnings(True)

@@ -76,3 +76,16 @@ def test_production_refuses_to_start_without_a_secret_key_and_says_why():
 def test_production_with_a_key_and_a_laptop_with_debug_start():
     assert manage_check(ALLOWED_HOSTS="factcheck.example.org", SECRET_KEY="k" * 50).returncode == 0
     assert manage_check(ALLOWED_HOSTS="localhost", DEBUG="true").returncode == 0
+
+
+def test_a_yes_or_no_variable_accepts_the_usual_words_and_refuses_a_typo_by_name():
+    assert settings_under(SECRET_KEY="k", DEBUG="Yes")["debug"] is True
+    assert settings_under(SECRET_KEY="k", DEBUG="off")["debug"] is False
+    assert settings_under(SECRET_KEY="k", DEBUG="")["debug"] is False
+    result = manage_check(SECRET_KEY="k", DEBUG="ture")
+    assert result.returncode != 0 and "DEBUG='ture' is not a yes or no" in result.stderr
+
+
+def test_a_number_variable_that_is_not_a_number_is_refused_by_name():
+    result = manage_check(SECRET_KEY="k", WEBHOOK_TIMEOUT="ten")
+    assert result.returncode != 0 and "WEBHOOK_TIMEOUT='ten' is not a number" in result.stderr
