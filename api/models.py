@@ -25,13 +25,6 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class ApiKeyQuerySet(models.QuerySet):
-    def usable(self):
-        return self.filter(revoked_at__isnull=True).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
-        )
-
-
 class ApiKey(models.Model):
     """A key an admin issued. The key is `fc_<prefix>_<secret>`: the prefix finds the row, the secret is only ever
     stored as its SHA-256, so the key is shown once, when it is made (api.services.issue_api_key)."""
@@ -48,8 +41,6 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API key")

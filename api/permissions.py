@@ -67,10 +67,6 @@ class ReviewScope(ScopePermission):
     level = REVIEW
 
 
-class AdminScope(ScopePermission):
-    level = ADMIN
-
-
 class ReadOrAdminWrite(ScopePermission):
     """The source registry: every client reads it, admins change it."""
 

@@ -41,9 +41,6 @@ class ArticleQuerySet(models.QuerySet):
             == 1
         )
 
-    def awaiting_extraction(self):
-        return self.exclude(extraction_status=WorkStatus.DONE)
-
 
 class Article(models.Model):
     """A news text as it arrived. Stored before any background work, so nothing is lost if that work fails."""
