@@ -38,7 +38,7 @@ worker: install
 	OMP_NUM_THREADS=1 $(BIN)/celery -A factcheck worker --loglevel=INFO
 
 # Retrain the shipped models from ../shared/eval (about 20 minutes on one core the first time; embeddings are cached
-# in $TMPDIR). Writes claims/analysis/models/; see the model card there.
+# in $TMPDIR). Writes claims/analysis/weights/; see the model card there.
 train: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-train.txt
 	OMP_NUM_THREADS=1 $(BIN)/python -m training.train_checkworthiness

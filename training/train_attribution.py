@@ -1,6 +1,6 @@
 """Train the speaker model (claims/analysis/speakers.py) on annotated news, one model a language.
 
-    python -m training.train_attribution [--eval-dir ../shared/eval] [--out-dir claims/analysis/models]
+    python -m training.train_attribution [--eval-dir ../shared/eval] [--out-dir claims/analysis/weights]
                                          [--language en|de]
 
 English: PolNeAR (2016 US election news; research use). German: REDEWIEDERGABE (German newspapers and magazines
@@ -281,7 +281,7 @@ def _ranker(fitted) -> dict:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
-    parser.add_argument("--out-dir", type=Path, default=speakers.MODELS_DIR)
+    parser.add_argument("--out-dir", type=Path, default=speakers.WEIGHTS_DIR)
     parser.add_argument("--language", choices=sorted(CORPORA), action="append")
     parser.add_argument(
         "--also", choices=sorted(CORPORA), action="append", default=[], help="add this language's training part"

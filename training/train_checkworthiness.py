@@ -1,6 +1,6 @@
 """Train the check-worthiness model on CheckThat! 2024 Task 1 (English), widened with PolitiFact's checked claims.
 
-    python -m training.train_checkworthiness [--eval-dir ../shared/eval] [--out-dir claims/analysis/models]
+    python -m training.train_checkworthiness [--eval-dir ../shared/eval] [--out-dir claims/analysis/weights]
 
 Logistic regression on the E5 query embedding plus the bilingual linguistic features of
 `claims.analysis.scoring`.
@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_score, recall_score
 from sklearn.preprocessing import StandardScaler
 
-from claims.analysis.scoring import CHECKWORTHINESS, MODELS_DIR, linguistic_features
+from claims.analysis.scoring import CHECKWORTHINESS, WEIGHTS_DIR, linguistic_features
 from training.checkthat import DEFAULT_CACHE_DIR, DEFAULT_EVAL_DIR, embed_cached, file_sha256, read_tsv, write_model
 
 C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1)
@@ -149,7 +149,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="embedding cache (not the project)")
-    parser.add_argument("--out-dir", type=Path, default=MODELS_DIR)
+    parser.add_argument("--out-dir", type=Path, default=WEIGHTS_DIR)
     parser.add_argument("--seed", type=int, default=0, help="chooses the PolitiFact sample")
     args = parser.parse_args()
 

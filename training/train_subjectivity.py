@@ -1,6 +1,6 @@
 """Train the subjectivity (opinion) model on CheckThat! 2025 Task 1, German and English together.
 
-    python -m training.train_subjectivity [--eval-dir ../shared/eval] [--out-dir claims/analysis/models]
+    python -m training.train_subjectivity [--eval-dir ../shared/eval] [--out-dir claims/analysis/weights]
 
 Logistic regression on the E5 query embedding plus the bilingual linguistic features of
 `claims.analysis.scoring`. The sets are small (about 800 training sentences per language), so C and the
@@ -19,7 +19,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
-from claims.analysis.scoring import MODELS_DIR, SUBJECTIVITY, linguistic_features
+from claims.analysis.scoring import SUBJECTIVITY, WEIGHTS_DIR, linguistic_features
 from training.checkthat import DEFAULT_CACHE_DIR, DEFAULT_EVAL_DIR, embed_cached, file_sha256, read_tsv, write_model
 
 LANGUAGES = ("de", "en")
@@ -86,7 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="embedding cache (not the project)")
-    parser.add_argument("--out-dir", type=Path, default=MODELS_DIR)
+    parser.add_argument("--out-dir", type=Path, default=WEIGHTS_DIR)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 

@@ -6,7 +6,7 @@ English (check-worthiness) and on German and English (subjectivity); the embeddi
 languages, and each feature means the same thing in both languages so a German sentence is never out of
 distribution for them.
 
-The artifacts live in `claims/analysis/models/` (see the model cards there) and are loaded once per process:
+The artifacts live in `claims/analysis/weights/` (see the model cards there) and are loaded once per process:
 - `checkworthiness.npz`: always shipped; scoring without it is an installation error.
 - `subjectivity.npz`: trained on CC BY-NC-SA data, so a deployment may leave it out; `score_subjectivity` then
   returns None and the rest of the extraction goes on.
@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-MODELS_DIR = Path(__file__).resolve().parent / "models"
+from claims.analysis.weights import WEIGHTS_DIR
+
 CHECKWORTHINESS = "checkworthiness"
 SUBJECTIVITY = "subjectivity"
 
@@ -203,10 +204,10 @@ class Model:
 
 
 @lru_cache(maxsize=8)
-def load_model(name: str, models_dir: Path = MODELS_DIR) -> Model | None:
-    """The model `name` from `models_dir`, or None when its artifact is not there. Loaded once per process."""
-    weights_path = Path(models_dir) / f"{name}.npz"
-    metadata_path = Path(models_dir) / f"{name}.json"
+def load_model(name: str, weights_dir: Path = WEIGHTS_DIR) -> Model | None:
+    """The model `name` from `weights_dir`, or None when its artifact is not there. Loaded once per process."""
+    weights_path = Path(weights_dir) / f"{name}.npz"
+    metadata_path = Path(weights_dir) / f"{name}.json"
     if not weights_path.exists() or not metadata_path.exists():
         return None
     metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
@@ -222,35 +223,35 @@ def load_model(name: str, models_dir: Path = MODELS_DIR) -> Model | None:
 
 
 def score_checkworthiness(
-    texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str], *, models_dir: Path = MODELS_DIR
+    texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str], *, weights_dir: Path = WEIGHTS_DIR
 ) -> np.ndarray:
     """Probability in [0, 1] that each sentence states something a fact-checker would check.
 
     `embeddings` are the sentences' `embed_queries` vectors, `languages` their ISO 639-1 codes.
     """
-    model = load_model(CHECKWORTHINESS, models_dir)
+    model = load_model(CHECKWORTHINESS, weights_dir)
     if model is None:
-        raise RuntimeError(f"The check-worthiness model is missing from {models_dir}; it ships with the project.")
+        raise RuntimeError(f"The check-worthiness model is missing from {weights_dir}; it ships with the project.")
     return model.probabilities(texts, embeddings, languages)
 
 
-def checkworthiness_threshold(language: str = "de", *, models_dir: Path = MODELS_DIR) -> float:
+def checkworthiness_threshold(language: str = "de", *, weights_dir: Path = WEIGHTS_DIR) -> float:
     """The score from which a sentence counts as check-worthy (chosen on held-out English debates, see the card)."""
-    model = load_model(CHECKWORTHINESS, models_dir)
+    model = load_model(CHECKWORTHINESS, weights_dir)
     if model is None:
-        raise RuntimeError(f"The check-worthiness model is missing from {models_dir}; it ships with the project.")
+        raise RuntimeError(f"The check-worthiness model is missing from {weights_dir}; it ships with the project.")
     return model.threshold(language)
 
 
 def score_subjectivity(
-    texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str], *, models_dir: Path = MODELS_DIR
+    texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str], *, weights_dir: Path = WEIGHTS_DIR
 ) -> np.ndarray | None:
     """Probability in [0, 1] that each sentence is opinion rather than report; None without the artifact."""
-    model = load_model(SUBJECTIVITY, models_dir)
+    model = load_model(SUBJECTIVITY, weights_dir)
     return None if model is None else model.probabilities(texts, embeddings, languages)
 
 
-def subjectivity_threshold(language: str = "de", *, models_dir: Path = MODELS_DIR) -> float | None:
+def subjectivity_threshold(language: str = "de", *, weights_dir: Path = WEIGHTS_DIR) -> float | None:
     """The probability from which a sentence reads as opinion (chosen per language); None without the artifact."""
-    model = load_model(SUBJECTIVITY, models_dir)
+    model = load_model(SUBJECTIVITY, weights_dir)
     return None if model is None else model.threshold(language)

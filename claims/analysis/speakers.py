@@ -17,13 +17,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from claims.analysis.names import NameKind, NameMention, name_key
 from claims.analysis.quotes import QUOTE_MARKS, SentenceQuotes
 from claims.analysis.tagging import TaggedToken, WordClass
-
-MODELS_DIR = Path(__file__).resolve().parent / "models"
+from claims.analysis.weights import WEIGHTS_DIR
 
 # Verbs that introduce what somebody asserts, by lemma; a trained model adds the cue words of its corpus.
 SPEECH_LEMMAS = frozenset(
@@ -169,7 +167,7 @@ BUILT_IN = SpeakerModel(
 def load_model(language: str) -> SpeakerModel:
     """The trained model of the language, else the other language's, else the built-in weights."""
     for name in (language, "en" if language == "de" else "de"):
-        path = MODELS_DIR / f"speakers_{name}.json"
+        path = WEIGHTS_DIR / f"speakers_{name}.json"
         if path.exists():
             data = json.loads(path.read_text("utf-8"))
             return SpeakerModel(

@@ -69,13 +69,13 @@ def test_the_linguistic_features_mean_the_same_in_german_and_english():
 
 def test_without_the_subjectivity_artifact_scoring_returns_none(tmp_path):
     texts = [FACTUAL_DE]
-    assert score(texts, ["de"], scoring.score_subjectivity, models_dir=tmp_path) is None
-    assert scoring.subjectivity_threshold("de", models_dir=tmp_path) is None
+    assert score(texts, ["de"], scoring.score_subjectivity, weights_dir=tmp_path) is None
+    assert scoring.subjectivity_threshold("de", weights_dir=tmp_path) is None
 
 
 def test_without_the_checkworthiness_artifact_scoring_fails_loudly(tmp_path):
     with pytest.raises(RuntimeError, match="missing"):
-        score([FACTUAL_DE], ["de"], models_dir=tmp_path)
+        score([FACTUAL_DE], ["de"], weights_dir=tmp_path)
 
 
 def test_texts_and_languages_must_pair_up():

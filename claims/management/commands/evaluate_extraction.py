@@ -218,7 +218,7 @@ class Command(BaseCommand):
         scores = scoring.score_subjectivity(texts, embed(texts), [language] * len(texts))
         if scores is None:
             raise CommandError(
-                f"The subjectivity model is not installed in {scoring.MODELS_DIR} (it is optional: its training data "
+                f"The subjectivity model is not installed in {scoring.WEIGHTS_DIR} (it is optional: its training data "
                 "is licensed for non-commercial use only)."
             )
         threshold = scoring.subjectivity_threshold(language)
