@@ -1,5 +1,6 @@
 """Requests per client: per API key (each key has its own budget), per user for the web app's session, per
-address for anonymous requests. The rate is the API_THROTTLE_RATE setting; a refused request gets 429 with
+address for anonymous requests (the connection's address; X-Forwarded-For only as far as the NUM_PROXIES setting
+trusts it). The rate is the API_THROTTLE_RATE setting; a refused request gets 429 with
 Retry-After. Counters live in Django's cache, so they are per process unless CACHES names a shared cache."""
 
 from django.conf import settings

@@ -201,6 +201,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    # Anonymous requests are counted per address: the connection's own, unless NUM_PROXIES proxies in front of the
+    # app each append to X-Forwarded-For, whose entry that many from the end is then the client's. The default of
+    # none means the header (which any client can send) is never believed.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.handle_exception",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

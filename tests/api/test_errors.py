@@ -88,3 +88,23 @@ def test_an_address_over_the_length_limit_is_a_414_in_the_error_shape(read_key, 
 def test_the_web_app_answers_an_address_over_the_limit_with_a_plain_414(client, settings):
     response = client.get("/claims/", {"q": "a" * settings.MAX_URL_LENGTH})
     assert response.status_code == 414
+
+
+def test_an_anonymous_client_cannot_escape_the_rate_by_rotating_x_forwarded_for(settings, anonymous):
+    settings.API_THROTTLE_RATE = "3/minute"
+    statuses = [anonymous.get("/api/v1/schema/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_behind_a_named_proxy_the_address_it_appended_is_the_clients(settings, anonymous):
+    from rest_framework.settings import api_settings
+
+    settings.API_THROTTLE_RATE = "2/minute"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    assert api_settings.NUM_PROXIES == 1
+    # The proxy appends the address it saw; what the client wrote before it is not believed.
+    first = [
+        anonymous.get("/api/v1/schema/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.7").status_code for n in range(3)
+    ]
+    assert first == [200, 200, 429]
+    assert anonymous.get("/api/v1/schema/", HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 200
