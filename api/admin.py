@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api import services
 from api.models import ApiKey, EventType, Webhook, WebhookDelivery
+from api.permissions import READ, role_level
 
 
 @admin.register(ApiKey)
@@ -21,6 +22,25 @@ class ApiKeyAdmin(admin.ModelAdmin):
         if obj is None:
             return ["name", "scope", "user", "expires_at"]
         return ["name", "prefix", "scope", "user", "expires_at", "last_used_at", "revoked_at", "created_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None or request.user.is_superuser:
+            return form
+
+        class IssueForm(form):
+            def clean_user(self):
+                user = self.cleaned_data["user"]
+                if user != request.user and role_level(user) > READ:
+                    raise forms.ValidationError(
+                        _(
+                            "Only a superuser issues a key that acts as another user who can do more than read. "
+                            "Issue it for yourself, or for an API client account."
+                        )
+                    )
+                return user
+
+        return IssueForm
 
     def get_readonly_fields(self, request, obj=None):
         # A key's powers are fixed when it is issued: issue a new one rather than widen an old one.

@@ -119,3 +119,25 @@ def test_a_read_key_of_an_editor_only_reads(erin, claim):
     assert client.get(f"/api/v1/claims/{claim.pk}/").json()["proposals"] is None
     response = client.post(f"/api/v1/claims/{claim.pk}/transitions/", {"action": "take"}, format="json")
     assert response.status_code == 403 and not ClaimEvent.objects.exists()
+
+
+def issue_in_the_admin(client, user):
+    return client.post(
+        "/admin/api/apikey/add/",
+        {"name": "K", "scope": "review", "user": user.pk, "expires_at_0": "", "expires_at_1": ""},
+    )
+
+
+def test_an_admin_who_is_no_superuser_cannot_issue_a_key_acting_as_an_editor(client, adam, erin, cms):
+    client.force_login(adam)
+    response = issue_in_the_admin(client, erin)
+    assert response.status_code == 200 and not ApiKey.objects.filter(user=erin).exists()
+    assert "Only a superuser issues a key that acts as another user" in response.content.decode()
+    # A key for an API client account, or for themselves, is theirs to issue.
+    assert issue_in_the_admin(client, cms).status_code == 302 and issue_in_the_admin(client, adam).status_code == 302
+    assert set(ApiKey.objects.values_list("user__username", flat=True)) == {"cms", "adam"}
+
+
+def test_a_superuser_issues_a_key_for_anyone(client, erin):
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    assert issue_in_the_admin(client, erin).status_code == 302 and ApiKey.objects.filter(user=erin).exists()
