@@ -10,7 +10,7 @@ Our verdicts on ClaimReview's numeric scale, worst 1 to best 5 (docs/API.md):
 
 from django.conf import settings
 
-from claims.models import Claim, ClaimState, SpeakerKind, Verdict
+from claims.models import Claim, SpeakerKind, Verdict
 
 BEST_RATING, WORST_RATING = 5, 1
 RATING_VALUES = {
@@ -30,7 +30,7 @@ ALTERNATE_NAMES = {
 
 
 def has_claimreview(claim: Claim) -> bool:
-    return claim.state == ClaimState.APPROVED and bool(claim.verdict)
+    return bool(claim.public_verdict)
 
 
 def claimreview(claim: Claim) -> dict:

@@ -112,7 +112,7 @@ class ClaimSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ChoiceField(choices=Verdict.choices, allow_null=True))
     def get_verdict(self, claim):
         """The approved verdict; null until an editor approved one (a proposed verdict is not published)."""
-        return claim.verdict if claim.state == ClaimState.APPROVED else None
+        return claim.public_verdict
 
     def get_dismissed(self, claim) -> bool:
         return claim.dismissed_at is not None
@@ -311,7 +311,7 @@ class ClaimDetailSerializer(ClaimSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_verdict_rationale(self, claim):
-        return claim.verdict_rationale if claim.state == ClaimState.APPROVED else None
+        return claim.verdict_rationale if claim.public_verdict else None
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_approved_at(self, claim):
@@ -354,7 +354,7 @@ class ClaimDetailSerializer(ClaimSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_claimreview_url(self, claim):
-        if claim.state != ClaimState.APPROVED:
+        if not claim.public_verdict:
             return None
         return reverse("api:claim-claimreview", args=[claim.pk])
 

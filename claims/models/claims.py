@@ -83,6 +83,11 @@ class ClaimQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(state=ClaimState.APPROVED)
 
+    def reviewed(self):
+        """Claims a reviewer has finished with: approved, or at least given a verdict (a proposed one counts). The
+        earlier claims that matching finds (claims/proposing/earlier_claims.py, the API's lookup) are these."""
+        return self.filter(Q(state=ClaimState.APPROVED) | ~Q(verdict=""))
+
     def start_proposals(self, pk: int, *, stale_before) -> bool:
         """Claim the source proposals of one claim for this worker; False if another worker has them or they are
         done. A run that started before `stale_before` belongs to a worker that died and may be taken over."""
@@ -251,3 +256,9 @@ class Claim(models.Model):
     @property
     def status(self) -> ClaimStatus:
         return status_of(state=self.state, verdict=self.verdict, published_verdict=self.published_verdict)
+
+    @property
+    def public_verdict(self) -> str | None:
+        """The verdict clients may see, once an editor approved it; None while a verdict is only proposed or the
+        claim is reopened for a correction (then `published_verdict` keeps the one approved before)."""
+        return self.verdict if self.state == ClaimState.APPROVED else None

@@ -10,7 +10,7 @@ proposed.
 
 from django.conf import settings
 
-from claims.models import Claim, ClaimState, ProposalMethod
+from claims.models import Claim, ProposalMethod
 from claims.proposing.base import Candidate
 from claims.retrieval.corpora import REVIEWED_CLAIMS
 from claims.retrieval.proposals import claim_vector, describe
@@ -52,14 +52,15 @@ class EarlierClaimsProposer:
         ]
         earlier = {
             row.pk: row
-            for row in Claim.objects.filter(pk__in=[hit.id for hit in hits])
+            for row in Claim.objects.reviewed()
+            .filter(pk__in=[hit.id for hit in hits])
             .exclude(article_id=claim.article_id)
             .only("text", "language", "state", "verdict")
         }
         candidates = []
         for hit in hits:
             row = earlier.get(hit.id)
-            if row is None or not (row.verdict or row.state == ClaimState.APPROVED):
+            if row is None:
                 continue
             verdict = row.get_verdict_display() if row.verdict else "no verdict"
             reason = describe(hit, search.shared_words(claim.text, row.text, row.language))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q, QuerySet
 
-from claims.models import Claim, ClaimState, Document
+from claims.models import Claim, Document
 from claims.retrieval import fusion
 
 # Rows committed a little after a later row was read would be missed by "changed since the newest change I saw";
@@ -94,14 +94,11 @@ class DocumentCorpus(Corpus):
 
 class ReviewedClaimCorpus(Corpus):
     def rows(self) -> QuerySet:
-        return Claim.objects.filter(REVIEWED)
+        return Claim.objects.reviewed()
 
     def all_rows(self) -> QuerySet:
         return Claim.objects.all()
 
-
-# A claim a reviewer has finished with: approved, or at least given a verdict.
-REVIEWED = Q(state=ClaimState.APPROVED) | ~Q(verdict="")
 
 DOCUMENTS = DocumentCorpus(
     name="documents",
