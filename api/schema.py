@@ -1,6 +1,8 @@
-"""How the API's authentication appears in the OpenAPI schema."""
+"""How the API's authentication and errors appear in the OpenAPI schema."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+from api.serializers import ErrorSerializer
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -13,6 +15,11 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "An API key an admin issued: `Authorization: Bearer fc_xxxxxxxx_...`.",
         }
+
+
+def error_responses(*codes: int) -> dict:
+    """The `responses` of an operation's own errors (`**error_responses(400, 404)`), in the API's error shape."""
+    return {code: ErrorSerializer for code in codes}
 
 
 def integer_ids(result, generator, request, public):

@@ -4,8 +4,8 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api import views
 from api.exceptions import not_found
+from api.views import articles, claims, registry
 
 app_name = "api"
 
@@ -19,10 +19,10 @@ class Router(SimpleRouter):
 
 
 router = Router()
-router.register("claims", views.ClaimViewSet, basename="claim")
-router.register("articles", views.ArticleViewSet, basename="article")
-router.register("sources", views.SourceViewSet, basename="source")
-router.register("documents", views.DocumentViewSet, basename="document")
+router.register("claims", claims.ClaimViewSet, basename="claim")
+router.register("articles", articles.ArticleViewSet, basename="article")
+router.register("sources", registry.SourceViewSet, basename="source")
+router.register("documents", registry.DocumentViewSet, basename="document")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),

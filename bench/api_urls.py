@@ -1,24 +1,17 @@
-"""The app's URLs plus two bare Django views returning the same rows as the API's claim detail and lookup, without
-DRF (no authentication, permissions, throttling, content negotiation or serializers): the baseline of
-bench/bench_api.py."""
+"""The app's URLs plus two bare Django views returning the same rows as the API's claim detail and lookup, read by
+the same selectors, without DRF (no authentication, permissions, throttling, content negotiation or serializers):
+the baseline of bench/bench_api.py."""
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.urls import include, path
 
-from claims.analysis.embeddings import embed_queries
-from claims.models import Claim, ClaimState
-from claims.proposing.earlier_claims import EarlierClaimsProposer
-from claims.retrieval.corpora import REVIEWED_CLAIMS
-from claims.retrieval.search import searcher
+from claims import selectors
+from claims.models import ClaimState
 from reviews.models import ClaimEvent, Evidence
-
-ROWS = Claim.objects.select_related("article", "speaker").defer("embedding", "article__text", "article__content_hash")
 
 
 def summary(claim) -> dict:
-    approved = claim.state == ClaimState.APPROVED
     article = claim.article
     return {
         "id": claim.pk,
@@ -26,7 +19,7 @@ def summary(claim) -> dict:
         "text": claim.text,
         "status": claim.status.value,
         "state": claim.state,
-        "verdict": claim.verdict if approved else None,
+        "verdict": claim.public_verdict,
         "language": claim.language,
         "checkworthiness": claim.checkworthiness,
         "is_checkworthy": claim.is_checkworthy,
@@ -49,7 +42,8 @@ def summary(claim) -> dict:
 
 def bare_detail(request, pk):
     claim = (
-        ROWS.prefetch_related(
+        selectors.claim_rows()
+        .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.select_related("proposal__document", "proposal__source")),
             Prefetch("events", queryset=ClaimEvent.objects.order_by("created_at", "pk")),
         )
@@ -58,7 +52,7 @@ def bare_detail(request, pk):
     )
     if claim is None:
         raise Http404
-    approved = claim.state == ClaimState.APPROVED
+    published = bool(claim.public_verdict)
     data = {
         **summary(claim),
         "start": claim.start,
@@ -66,7 +60,7 @@ def bare_detail(request, pk):
         "role": claim.role,
         "checkworthiness_reasons": claim.checkworthiness_reasons,
         "entities": claim.entities,
-        "verdict_rationale": claim.verdict_rationale if approved else None,
+        "verdict_rationale": claim.verdict_rationale if published else None,
         "approved_at": claim.approved_at and claim.approved_at.isoformat(),
         "published_verdict": claim.published_verdict or None,
         "evidence": [
@@ -96,29 +90,21 @@ def bare_detail(request, pk):
         ],
         "proposals": None,
         "allowed_actions": None,
-        "claimreview_url": f"/api/v1/claims/{claim.pk}/claimreview" if approved else None,
+        "claimreview_url": f"/api/v1/claims/{claim.pk}/claimreview" if published else None,
     }
     return JsonResponse(data)
 
 
 def bare_lookup(request):
     text = request.GET.get("text", "")
-    proposer = EarlierClaimsProposer(limit=min(5, settings.API_LOOKUP_LIMIT))
-    hits = [
-        hit
-        for hit in searcher(REVIEWED_CLAIMS).search(text=text, embedding=embed_queries([text])[0], limit=proposer.limit)
-        if hit.score >= proposer.suggest_threshold
-    ]
-    rows = ROWS.in_bulk([hit.id for hit in hits])
     results = [
         {
-            "claim": summary(rows[hit.id]),
-            "score": round(hit.score, 4),
-            "similarity": None if hit.similarity is None else round(hit.similarity, 4),
-            "near_duplicate": hit.score >= proposer.link_threshold,
+            "claim": summary(result.claim),
+            "score": result.score,
+            "similarity": result.similarity,
+            "near_duplicate": result.near_duplicate,
         }
-        for hit in hits
-        if hit.id in rows
+        for result in selectors.lookup_reviewed_claims(text=text)
     ]
     return JsonResponse({"text": text, "results": results})
 
