@@ -7,6 +7,8 @@ password check still happens in ModelBackend.
 """
 
 from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_cool_off
+from django.shortcuts import render
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -14,3 +16,9 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page a locked-out login gets (AXES_LOCKOUT_CALLABLE): HTTP 429, saying how long the lock lasts."""
+    minutes = max(1, round(get_cool_off(request).total_seconds() / 60))
+    return render(request, "registration/lockout.html", {"minutes": minutes}, status=429)

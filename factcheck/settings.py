@@ -416,3 +416,5 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # No start-up banner on every management command; failures and lockouts are still logged (names masked).
 AXES_VERBOSE = False
 AXES_COOLOFF_MESSAGE = _("Too many failed logins for this user from your address. Please try again later.")
+# The page a locked-out login gets (HTTP 429): how long the lock lasts and who can lift it.
+AXES_LOCKOUT_CALLABLE = "factcheck.authentication.lockout_response"

@@ -83,3 +83,17 @@ def test_logins_without_a_request_are_not_throttled_and_still_check_the_password
 
     assert authenticate(username="alice", password=ALICE_PASSWORD) == alice
     assert authenticate(username="alice", password="wrong") is None
+
+
+def test_the_lockout_page_says_how_long_the_lock_lasts_in_the_readers_language(client, alice, settings):
+    settings.AXES_COOLOFF_TIME = 0.25
+    fail(client, LIMIT)
+    page = log_in(client, ALICE_PASSWORD).content.decode()
+    assert "refused for 15 minutes after the last failure" in page and "<header" in page
+    german = client.post(
+        reverse("login"),
+        {"username": "alice", "password": ALICE_PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert german.status_code == 429 and "15 Minuten" in german.content.decode()
