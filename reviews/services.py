@@ -29,6 +29,9 @@ class Conflict(Exception):
 
 
 def record_event(*, claim: Claim, kind: str, actor, note: str = "", data: dict | None = None, **fields) -> ClaimEvent:
+    """Append to the claim's history, and mark the claim as worked on: the extraction leaves it alone from now."""
+    claim.touched_at = timezone.now()
+    Claim.objects.filter(pk=claim.pk).update(touched_at=claim.touched_at)
     event = ClaimEvent.objects.create(
         claim=claim,
         kind=kind,

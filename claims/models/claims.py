@@ -106,14 +106,7 @@ class ClaimQuerySet(models.QuerySet):
     def untouched(self):
         """Claims no person has worked on yet: re-running extraction may update or drop these, and only these
         (and of these never the `corrected_fields`)."""
-        return self.filter(
-            state=ClaimState.UNVERIFIED,
-            version=0,
-            assignee__isnull=True,
-            events__isnull=True,
-            comments__isnull=True,
-            evidence__isnull=True,
-        )
+        return self.filter(state=ClaimState.UNVERIFIED, version=0, assignee__isnull=True, touched_at__isnull=True)
 
 
 class Claim(models.Model):
@@ -206,6 +199,9 @@ class Claim(models.Model):
     # Compare-and-set: every state change is `UPDATE ... WHERE version = v` and bumps it, so of two people
     # acting at once exactly one wins.
     version = models.PositiveIntegerField(_("version"), default=0)
+    # When a person last worked on the claim in the review (any change, evidence, a comment, a decided proposal):
+    # the review writes it with every change it records. Null: nobody has, and the extraction may still rewrite it.
+    touched_at = models.DateTimeField(_("touched at"), null=True, blank=True)
 
     proposals_status = models.CharField(
         _("proposals status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.PENDING

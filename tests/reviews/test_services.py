@@ -244,3 +244,49 @@ def test_a_double_submit_corrects_once_and_the_second_is_a_conflict(alice):
 def test_correcting_a_missing_claim_raises_does_not_exist(alice):
     with pytest.raises(Claim.DoesNotExist):
         services.correct_attribution(claim_id=987654, actor=alice, cited_outlet="Reuters")
+
+
+# Marking a claim as worked on -------------------------------------------------------------------------------------
+
+WRITES = {
+    "transition": lambda claim, actor: services.transition(claim_id=claim.pk, action="take", actor=actor),
+    "assign": lambda claim, actor: services.assign(
+        claim_id=claim.pk, assignee=make_user("bob", "reviewer"), actor=actor
+    ),
+    "evidence": lambda claim, actor: services.add_evidence(claim_id=claim.pk, actor=actor, url="https://example.org/"),
+    "comment": lambda claim, actor: services.add_comment(claim_id=claim.pk, actor=actor, text="Checked."),
+    "dismiss": lambda claim, actor: services.dismiss(claim_id=claim.pk, actor=actor, reason="not a claim"),
+    "correction": lambda claim, actor: services.correct_attribution(
+        claim_id=claim.pk, actor=actor, cited_outlet="Reuters"
+    ),
+    "proposal": lambda claim, actor: services.decide_proposal(
+        proposal_id=make_proposal(claim=claim).pk, actor=actor, accept=False
+    ),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_every_review_write_marks_the_claim_as_touched_and_no_longer_untouched(write, erin):
+    claim = make_claim()
+    assert claim.touched_at is None and Claim.objects.untouched().filter(pk=claim.pk).exists()
+    WRITES[write](claim, erin)
+    claim.refresh_from_db()
+    assert claim.touched_at is not None and ClaimEvent.objects.filter(claim=claim).exists()
+    assert not Claim.objects.untouched().filter(pk=claim.pk).exists()
+
+
+def test_restoring_and_merging_mark_the_claims_as_touched(alice):
+    first = make_claim(start=0, end=10)
+    second = make_claim(first.article, start=11, end=20)
+    services.merge(claim_ids=[first.pk, second.pk], actor=alice)
+    Claim.objects.update(touched_at=None)
+    services.restore(claim_id=second.pk, actor=alice)
+    assert list(Claim.objects.filter(touched_at__isnull=False).values_list("pk", flat=True)) == [second.pk]
+    services.merge(claim_ids=[first.pk, second.pk], actor=alice)
+    assert not Claim.objects.untouched().exists()
+
+
+def test_a_claim_added_by_hand_is_touched_from_the_start(alice):
+    article = make_claim().article
+    claim = services.add_claim(article_id=article.pk, start=0, end=3, actor=alice)
+    assert claim.touched_at is not None and not Claim.objects.untouched().filter(pk=claim.pk).exists()
