@@ -2,7 +2,8 @@
 
 `/healthz` answers while the process can serve a request at all (liveness: restart it when this fails); it touches
 nothing outside the process. `/readyz` answers 200 only when the database and, when one is configured, the Celery
-broker can be reached (readiness: send no traffic while it fails), each with a short timeout, and names what failed.
+broker can be reached (readiness: send no traffic while it fails), and names what failed. The broker is given
+BROKER_TIMEOUT_SECONDS; PostgreSQL its connect timeout (DB_CONNECT_TIMEOUT, settings.py); SQLite is a local file.
 """
 
 import logging

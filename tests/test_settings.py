@@ -89,3 +89,10 @@ def test_a_yes_or_no_variable_accepts_the_usual_words_and_refuses_a_typo_by_name
 def test_a_number_variable_that_is_not_a_number_is_refused_by_name():
     result = manage_check(SECRET_KEY="k", WEBHOOK_TIMEOUT="ten")
     assert result.returncode != 0 and "WEBHOOK_TIMEOUT='ten' is not a number" in result.stderr
+
+
+def test_postgresql_connections_give_up_after_a_short_connect_timeout():
+    probe = settings_under(SECRET_KEY="k", DATABASE_URL="postgres://u:p@127.0.0.1/db")
+    assert probe["options"]["connect_timeout"] == 5
+    named = settings_under(SECRET_KEY="k", DATABASE_URL="postgres://u:p@127.0.0.1/db", DB_CONNECT_TIMEOUT="2")
+    assert named["options"]["connect_timeout"] == 2

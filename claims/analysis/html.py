@@ -54,8 +54,9 @@ def looks_like_html(content: str | bytes, filename: str = "") -> bool:
 
 
 def decode_html(data: bytes, encoding: str | None = None) -> str:
-    """The page as a string: a byte-order mark first, then the charset the server named (`encoding`), then the one
-    the page declares in a meta tag, then UTF-8. The order browsers use, so we read what a reader sees."""
+    """The page as a string: a UTF-8 byte-order mark first, then the charset the server named (`encoding`), then
+    the one the page declares in a meta tag, then UTF-8, the order browsers use, so we read what a reader sees.
+    UTF-16 and UTF-32 pages are refused (their NUL bytes read as a binary file)."""
     if b"\x00" in data[:META_CHARSET_WINDOW]:
         raise InputError("The input looks like a binary file, not HTML.")
     if data.startswith(codecs.BOM_UTF8):
@@ -77,7 +78,7 @@ def decode_charset(data: bytes, encoding: str) -> str:
     try:
         codec = codecs.lookup(label).name
     except LookupError:
-        # Unknown, or a codec that is no character set ("rot13", "base64").
+        # A name Python does not know.
         raise unknown from None
     if codec in NOT_CHARACTER_SETS:
         raise unknown

@@ -277,7 +277,7 @@ def _name_end(tokens: Sequence[TaggedToken], first: int, language: str) -> int:
             last = cursor = particles
             continue
         break
-    # "Clinton's" ends a name; HanTa keeps the possessive as its own token in English.
+    # "Clinton's" ends a name; the tokenizer (SoMaJo) splits the possessive off as its own token in English.
     return last
 
 

@@ -102,7 +102,7 @@ class SentenceContext:
     according_to: set[int]
     follows_according: set[int]
     reported: bool
-    # Pronouns right next to a speech verb: (token index, gender).
+    # Pronouns within two tokens of a speech verb: (token index, gender).
     speaking_pronouns: list[tuple[int, str]]
 
 
@@ -462,7 +462,7 @@ def candidates(
             if features.get("before_verb") or features.get("after_verb") or features.get("according"):
                 item.features[f"{where}_speaker_position"] = 1.0
     if context.speaking_pronouns:
-        resolved = _resolve_pronoun(contexts, index, context.speaking_pronouns[0][1], last_person, kinds, first)
+        resolved = _resolve_pronoun(contexts, index, context.speaking_pronouns[0][1], last_person, first)
         if resolved:
             item = candidate(resolved)
             item.features["pronoun_resolution"] = 1.0
@@ -500,14 +500,14 @@ def _resolve_pronoun(
     contexts: Sequence[SentenceContext],
     index: int,
     gender: str,
-    last_speaker: Candidate | None,
-    kinds: Mapping[str, NameKind],
+    last_person: Candidate | None,
     first: int,
 ) -> str | None:
-    """The person a speaking pronoun refers to: the speaker the article was quoting if the gender allows, else the
-    nearest person named before it."""
-    if last_speaker is not None and last_speaker.kind is not NameKind.ORGANISATION:
-        return last_speaker.key
+    """The person a speaking pronoun refers to: the last person the article quoted, whatever the pronoun's gender
+    (the ranker weighs this candidate against the others); without one, the nearest person named before the pronoun
+    whose first name does not contradict its gender."""
+    if last_person is not None and last_person.kind is not NameKind.ORGANISATION:
+        return last_person.key
     pronoun_at = contexts[index].speaking_pronouns[0][0]
     for other in range(index, first - 1, -1):
         for mention in reversed(contexts[other].mentions):

@@ -25,7 +25,8 @@ POOL = 50
 @dataclass(frozen=True)
 class Hit:
     id: int
-    # The fused score in [0, 1]: how likely the row is relevant; see fusion.Mix.
+    # The fused score in [0, 1] (fusion.Mix): for earlier claims the chance that it is the same claim, for documents
+    # a rescaled mix that orders them and is no probability.
     score: float
     # Cosine similarity of the embeddings; None when the row (or the claim) has no embedding yet.
     similarity: float | None
