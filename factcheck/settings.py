@@ -3,6 +3,9 @@
 The defaults suit a laptop: SQLite in the project folder and background tasks run in process. Production sets
 DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY and ALLOWED_HOSTS. There is no second settings
 module: tests and production read this same file.
+
+Over 400 lines because every setting is here with the reason for its default, in the order a deployer reads them
+(docs/OPERATIONS.md lists them as a table).
 """
 
 import logging

@@ -10,6 +10,10 @@ whether the sentences around it do); the best candidate is the speaker when the 
 opens, at a threshold tuned on the corpora's dev parts.
 Without a trained file the model falls back to the other language's, then to weights
 set by hand that rank like the plain baseline (the name nearest a speech verb).
+
+One module, over 400 lines, because the features and the model that reads them change together: a feature
+renamed or added here must be read under the same name from the trained weights, by the same code that the
+training script (`training/train_attribution.py`) calls.
 """
 
 import json
