@@ -19,8 +19,8 @@ Measured:
 - lexical indexing: documents inserted per second into claims_document, whose stored search vector (to_tsvector in
   the row's language) and GIN index PostgreSQL maintains on insert, in batches of 1,000; and, separately, the
   to_tsvector computation alone over the stored rows;
-- embedding: `claims.services.embed_documents` (the background task's service: read, embed, write) on --embed real
-  fact-check texts with one thread: documents per second per core.
+- embedding: `claims.services.registry.embed_documents` (the background task's service: read, embed, write) on
+  --embed real fact-check texts with one thread: documents per second per core.
 """
 
 import argparse
@@ -236,7 +236,7 @@ class Bench:
 
     def embedding_rate(self) -> None:
         from claims.models import Document
-        from claims.services import embed_documents
+        from claims.services.registry import embed_documents
 
         texts = [vclaim for vclaim, _vector in self.real[: self.args.embed]]
         documents = Document.objects.bulk_create(

@@ -74,9 +74,10 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from claims import services
     from claims.analysis.pipeline import analyse_article
     from claims.models import Article, Claim, Proposal, WorkStatus
+    from claims.services.ingest import ingest
+    from claims.services.registry import embed_documents, import_registry
 
     random.seed(args.seed)
     call_command("migrate", verbosity=0)
@@ -87,8 +88,8 @@ def main() -> int:
         )
     redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
     demo = PROJECT / "claims" / "demo"
-    services.import_registry(data=json.loads((demo / "registry.json").read_text("utf-8")))
-    services.embed_documents()
+    import_registry(data=json.loads((demo / "registry.json").read_text("utf-8")))
+    embed_documents()
     bases = [path.read_text("utf-8").rstrip("\n") for path in sorted(demo.glob("*.txt"))]
     texts = [f"{bases[n % len(bases)]}\n\nStand der Meldung: Ausgabe {n + 1}." for n in range(args.articles)]
     env = {
@@ -100,7 +101,7 @@ def main() -> int:
     args.log.write_text("")
     started = time.monotonic()
     worker = start_worker(args.log, env)
-    article_ids = [services.ingest(content=text).article.pk for text in texts]
+    article_ids = [ingest(content=text).article.pk for text in texts]
     print(f"ingested {len(article_ids)} articles; worker log in {args.log}")
 
     kills = {"extraction": 0, "proposals": 0}

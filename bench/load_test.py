@@ -49,23 +49,24 @@ def prepare(articles: int) -> dict:
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
-    from claims import services as claim_services
     from claims.models import Claim, Verdict
+    from claims.services.ingest import ingest
+    from claims.services.registry import embed_documents, import_registry
     from reviews import services
 
     call_command("migrate", verbosity=0)
     users = get_user_model().objects
     if not users.filter(username=REVIEWER).exists():
         demo = PROJECT / "claims" / "demo"
-        claim_services.import_registry(data=json.loads((demo / "registry.json").read_text("utf-8")))
-        claim_services.embed_documents()
+        import_registry(data=json.loads((demo / "registry.json").read_text("utf-8")))
+        embed_documents()
         reviewer = users.create_user(REVIEWER, password=PASSWORD)
         reviewer.groups.add(Group.objects.get(name="reviewer"))
         editor = users.create_user("load-editor", password=PASSWORD)
         editor.groups.add(Group.objects.get(name="editor"))
         bases = [path.read_text("utf-8").rstrip("\n") for path in sorted(demo.glob("*.txt"))]
         for n in range(articles):
-            claim_services.ingest(content=f"{bases[n % len(bases)]}\n\nAusgabe {n + 1} der Meldung.")
+            ingest(content=f"{bases[n % len(bases)]}\n\nAusgabe {n + 1} der Meldung.")
         for claim in Claim.objects.filter(is_checkworthy=True).order_by("pk")[::3]:
             services.transition(claim_id=claim.pk, action="take", actor=reviewer)
             services.add_evidence(claim_id=claim.pk, actor=reviewer, url="https://example.org/source", note="load")

@@ -6,13 +6,15 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from claims import registry_files, services
 from claims.forms import IngestForm
 from claims.models import Article, Claim, Document, FetchAllowedHost, Proposal, Reliability, Source, Speaker
+from claims.registry import files as registry_files
+from claims.services import extraction
+from claims.services import registry as registry_services
+from claims.services.ingest import ingest
 
 
 @admin.register(Article)
@@ -59,7 +61,7 @@ class ArticleAdmin(admin.ModelAdmin):
         form = IngestForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = services.ingest(**form.ingest_arguments(), actor=request.user)
+                result = ingest(**form.ingest_arguments(), actor=request.user)
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
@@ -78,7 +80,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry extraction of the selected articles"), permissions=["change"])
     def retry_extraction(self, request, queryset):
-        queued = sum(services.retry_extraction(article_id=pk) for pk in queryset.values_list("pk", flat=True))
+        queued = sum(extraction.retry_extraction(article_id=pk) for pk in queryset.values_list("pk", flat=True))
         self.message_user(request, _("%(count)d extraction(s) queued again.") % {"count": queued})
 
     @admin.action(
@@ -86,7 +88,7 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     def extract_again(self, request, queryset):
         queued = sum(
-            services.retry_extraction(article_id=pk, again=True) for pk in queryset.values_list("pk", flat=True)
+            extraction.retry_extraction(article_id=pk, again=True) for pk in queryset.values_list("pk", flat=True)
         )
         self.message_user(request, _("%(count)d extraction(s) queued again.") % {"count": queued})
 
@@ -141,11 +143,15 @@ class DocumentInline(admin.TabularInline):
     show_change_link = True
 
 
+def _ids(queryset) -> list[int]:
+    return list(queryset.values_list("pk", flat=True))
+
+
 def _set_reliability(level: Reliability):
     """A bulk action that sets the selected sources' reliability to `level`: one per level, no extra page."""
 
     def action(modeladmin, request, queryset):
-        count = queryset.update(reliability=level, updated_at=timezone.now())
+        count = registry_services.update_sources(source_ids=_ids(queryset), reliability=level)
         modeladmin.message_user(
             request, _("Reliability of %(count)d source(s) set to %(level)s.") % {"count": count, "level": level.label}
         )
@@ -188,18 +194,18 @@ class SourceAdmin(admin.ModelAdmin):
             return super().save_formset(request, form, formset, change)
         # Documents edited inline go through the same service as in their own admin: a new title is embedded again.
         for document in formset.save(commit=False):
-            services.save_document(document=document)
+            registry_services.save_document(document=document)
         for document in formset.deleted_objects:
             document.delete()
 
     @admin.action(description=_("Mark the selected sources active"), permissions=["change"])
     def activate(self, request, queryset):
-        count = queryset.update(active=True, updated_at=timezone.now())
+        count = registry_services.update_sources(source_ids=_ids(queryset), active=True)
         self.message_user(request, _("%(count)d source(s) marked active.") % {"count": count})
 
     @admin.action(description=_("Mark the selected sources inactive"), permissions=["change"])
     def deactivate(self, request, queryset):
-        count = queryset.update(active=False, updated_at=timezone.now())
+        count = registry_services.update_sources(source_ids=_ids(queryset), active=False)
         self.message_user(request, _("%(count)d source(s) marked inactive.") % {"count": count})
 
     def get_urls(self):
@@ -216,7 +222,7 @@ class SourceAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 registry = registry_files.read_registry(upload.read(), format=registry_files.format_of(upload.name))
-                result = services.import_registry(data=registry.data)
+                result = registry_services.import_registry(data=registry.data)
             except registry_files.UnusableFile as exc:
                 form.add_error("file", str(exc))
             except ValidationError as exc:
@@ -288,11 +294,11 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # A new title or text makes the embedding stale: the service clears it and queues the embedding.
-        services.save_document(document=obj)
+        registry_services.save_document(document=obj)
 
     @admin.action(description=_("Embed the selected documents again"), permissions=["change"])
     def embed_again(self, request, queryset):
-        count = services.reembed_documents(document_ids=list(queryset.values_list("pk", flat=True)))
+        count = registry_services.reembed_documents(document_ids=_ids(queryset))
         self.message_user(request, _("%(count)d document(s) queued to be embedded again.") % {"count": count})
 
 

@@ -63,7 +63,7 @@ class IngestForm(forms.Form):
         return content, InputFormat.HTML if html else InputFormat.TEXT
 
     def ingest_arguments(self) -> dict:
-        """What `services.ingest` needs: the page's URL alone, or the content with its format and origin URL."""
+        """What the ingest service needs: the page's URL alone, or the content with its format and origin URL."""
         if self.fetches():
             return {"url": self.cleaned_data["url"]}
         content, input_format = self.content()

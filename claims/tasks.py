@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from claims import services
+from claims.services import extraction, proposals, registry, work
 
 # Every task here is idempotent, so one whose worker died is handed out again (acks late) and may safely run twice;
 # the database going away is worth retrying with backoff, while a bug is recorded on the row the task works on.
@@ -32,7 +32,7 @@ def redelivered(task) -> bool:
     time_limit=360,
 )
 def extract_article(self, article_id: int) -> int | None:
-    return services.extract_claims(article_id=article_id, takeover=redelivered(self))
+    return extraction.extract_claims(article_id=article_id, takeover=redelivered(self))
 
 
 @shared_task(
@@ -45,7 +45,7 @@ def extract_article(self, article_id: int) -> int | None:
     time_limit=660,
 )
 def embed_documents(document_ids: list[int] | None = None) -> int:
-    return services.embed_documents(document_ids=document_ids)
+    return registry.embed_documents(document_ids=document_ids)
 
 
 @shared_task(
@@ -59,7 +59,7 @@ def embed_documents(document_ids: list[int] | None = None) -> int:
     time_limit=90,
 )
 def propose_sources(self, claim_id: int) -> int | None:
-    run = services.propose_sources(claim_id=claim_id, takeover=redelivered(self))
+    run = proposals.propose_sources(claim_id=claim_id, takeover=redelivered(self))
     if run is None:
         return None
     if run.unavailable and self.request.retries < self.max_retries and not self.request.is_eager:
@@ -72,9 +72,9 @@ def propose_sources(self, claim_id: int) -> int | None:
 
 @shared_task(name="claims.repropose_for_new_documents")
 def repropose_for_new_documents() -> int:
-    return services.repropose_for_new_documents()
+    return work.repropose_for_new_documents()
 
 
 @shared_task(name="claims.sweep_stranded_work")
 def sweep_stranded_work() -> dict:
-    return services.sweep_stranded_work()
+    return work.sweep_stranded_work()

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from claims import services
 from claims.forms import IngestForm
 from claims.models import Article, Proposal, WorkStatus
+from claims.services.extraction import retry_extraction
+from claims.services.ingest import ingest
 
 ARTICLES_PER_PAGE = 25
 
@@ -69,7 +70,7 @@ def article_ingest(request):
     form = IngestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.ingest(**form.ingest_arguments(), actor=request.user)
+            result = ingest(**form.ingest_arguments(), actor=request.user)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -94,7 +95,7 @@ def article_ingest(request):
 @permission_required("claims.change_article", raise_exception=True)
 def article_retry_extraction(request, pk):
     article = get_object_or_404(Article, pk=pk)
-    if services.retry_extraction(article_id=article.pk):
+    if retry_extraction(article_id=article.pk):
         messages.success(request, _("Extraction queued again."))
     else:
         messages.info(request, _("Extraction is already done."))

@@ -16,8 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims import services as claims_services
 from claims.models import CORRECTABLE_FIELDS, Claim, ClaimState, Proposal, ProposalStatus, Speaker, SpeakerKind
+from claims.services.proposals import request_proposals
 from reviews import workflow
 from reviews.models import ClaimEvent, Comment, EventKind, Evidence
 from reviews.signals import claim_changed
@@ -254,7 +254,7 @@ def correct_attribution(
         },
     )
     if "speaker" in new or "cited_outlet" in new:
-        claims_services.request_proposals(claim_id=claim.pk)
+        request_proposals(claim_id=claim.pk)
     return claim
 
 
@@ -383,7 +383,7 @@ def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
         article=article, start=start, end=end, text=article.text[start:end], language=article.language
     )
     record_event(claim=claim, kind=EventKind.ADDED, actor=actor, data={"start": start, "end": end})
-    claims_services.request_proposals(claim_id=claim.pk)
+    request_proposals(claim_id=claim.pk)
     return claim
 
 

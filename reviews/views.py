@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import services as claim_services
 from claims.filters import ClaimFilter
 from claims.models import Article, Claim, ClaimState, ClaimStatus, Proposal, WorkStatus, status_filter
+from claims.services.proposals import request_proposals
 from reviews import dashboard as figures
 from reviews import forms, services, workflow
 from reviews.forms import BulkForm, TransitionForm
@@ -549,7 +549,7 @@ def propose_again(request, pk):
     if not request.user.has_perm(workflow.REVIEW):
         return forbidden(request, PermissionDenied(_("Your role does not allow this.")))
     get_object_or_404(Claim, pk=pk)
-    if claim_services.request_proposals(claim_id=pk):
+    if request_proposals(claim_id=pk):
         messages.success(request, _("Sources are being proposed again."))
     else:
         messages.info(request, _("Sources are being proposed right now."))

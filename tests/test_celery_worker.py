@@ -13,8 +13,8 @@ import pytest
 import redis
 from django.db import connection
 
-from claims import services
 from claims.models import Article, WorkStatus
+from claims.services.ingest import ingest
 from factcheck.celery import app as celery_app
 from tests.conftest import SAMPLE_ARTICLE
 
@@ -127,7 +127,7 @@ def wait_for_extraction(article_id: int, timeout: float = 60) -> Article:
 
 
 def test_a_worker_extracts_the_claims_of_an_ingested_article(worker):
-    result = services.ingest_article(content=SAMPLE_ARTICLE.read_bytes())
+    result = ingest(content=SAMPLE_ARTICLE.read_bytes())
     article = wait_for_extraction(result.article.pk)
     assert article.extraction_status == WorkStatus.DONE, article.extraction_error
     claims = list(article.claims.order_by("start"))
@@ -145,7 +145,7 @@ def test_articles_stored_while_the_broker_is_down_are_extracted_when_it_is_back(
     with using_broker("redis://127.0.0.1:1/0"):
         started = time.monotonic()
         results = [
-            services.ingest_article(content=f"Meldung {n}\n\nDer Rat sagte, {n} Schulen öffnen.") for n in (1, 2)
+            ingest(content=f"Meldung {n}\n\nDer Rat sagte, {n} Schulen öffnen.") for n in (1, 2)
         ]
         elapsed = time.monotonic() - started
     articles = [Article.objects.get(pk=result.article.pk) for result in results]

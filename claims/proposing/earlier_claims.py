@@ -1,11 +1,11 @@
 """Earlier reviewed claims that say the same as a new claim, with their verdict: the desk may have checked it
 already.
 
-Reviewed means approved, or given a verdict. Two thresholds, both settings: at `EARLIER_CLAIMS_SUGGEST_THRESHOLD` a
-match is proposed for a reviewer to look at; at `EARLIER_CLAIMS_LINK_THRESHOLD` it is a near-duplicate that may be
-linked without asking (`is_auto_link`), except that a claim of fewer than five words is never linked automatically:
-"Das ist falsch." matches too much to be trusted. The claim itself and the other claims of its article are never
-proposed.
+Reviewed means approved, or given a verdict. Two thresholds, settings by default: at
+`EARLIER_CLAIMS_SUGGEST_THRESHOLD` a match is proposed for a reviewer to look at; at `EARLIER_CLAIMS_LINK_THRESHOLD`
+it is a near-duplicate that may be linked without asking (`EarlierClaimsProposer.is_auto_link`), except that a claim
+of fewer than five words is never linked automatically: "Das ist falsch." matches too much to be trusted. The claim
+itself and the other claims of its article are never proposed.
 """
 
 from django.conf import settings
@@ -75,16 +75,12 @@ class EarlierClaimsProposer:
         return candidates
 
     def is_auto_link(self, candidate: Candidate, claim) -> bool:
-        return is_auto_link(candidate, claim, link_threshold=self.link_threshold)
-
-
-def is_auto_link(candidate: Candidate, claim, *, link_threshold: float | None = None) -> bool:
-    """Whether a candidate of this proposer is a near-duplicate to link without a reviewer: its score reaches the
-    link threshold and neither claim is shorter than five words."""
-    threshold = settings.EARLIER_CLAIMS_LINK_THRESHOLD if link_threshold is None else link_threshold
-    if candidate.earlier_claim_id is None or candidate.score < threshold:
-        return False
-    if len(words(claim.text)) < AUTO_LINK_MIN_WORDS:
-        return False
-    earlier_text = Claim.objects.filter(pk=candidate.earlier_claim_id).values_list("text", flat=True).first()
-    return earlier_text is not None and len(words(earlier_text)) >= AUTO_LINK_MIN_WORDS
+        """Whether a candidate of this proposer is a near-duplicate to link without a reviewer: its score reaches
+        the link threshold and neither claim is shorter than five words. The proposal run asks the proposer that
+        found the candidate."""
+        if candidate.earlier_claim_id is None or candidate.score < self.link_threshold:
+            return False
+        if len(words(claim.text)) < AUTO_LINK_MIN_WORDS:
+            return False
+        earlier_text = Claim.objects.filter(pk=candidate.earlier_claim_id).values_list("text", flat=True).first()
+        return earlier_text is not None and len(words(earlier_text)) >= AUTO_LINK_MIN_WORDS

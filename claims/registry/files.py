@@ -13,8 +13,8 @@ Three formats hold the same rows, so that an export imports back with nothing ch
 
 Fields: a source has `key`, `name`, `kind`, `domain`, `language`, `reliability`, `reliability_note`, `active`,
 `aliases`, `notes`; a document has `key`, `source` (its source's key), `url`, `title`, `text`, `language`,
-`published_on` (YYYY-MM-DD). What each value may be is the import service's rule (`claims.services`); this module
-only turns files into rows and back, and rejects a row it cannot place (no `type`, not an object).
+`published_on` (YYYY-MM-DD). What each value may be is the rule of `claims.registry.rows`; this module only turns
+files into rows and back, and rejects a row it cannot place (no `type`, not an object).
 """
 
 import csv
@@ -40,6 +40,8 @@ DOCUMENT_COLUMNS = ("key", "source", "url", "title", "text", "language", "publis
 CSV_COLUMNS = ("type", *dict.fromkeys(SOURCE_COLUMNS + DOCUMENT_COLUMNS))
 # CSV cells where empty means "not given" rather than an empty value.
 CSV_OPTIONAL = ("kind", "reliability", "active")
+# Aliases are separated by this in a CSV cell, so an alias may not contain it (a rule of every format: every
+# registry can be exported to every format).
 ALIAS_SEPARATOR = "|"
 # Reference texts can be longer than the csv module's default field limit (128 KiB); this only stops a runaway field.
 CSV_FIELD_LIMIT = 16 * 1024 * 1024

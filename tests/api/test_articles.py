@@ -15,7 +15,7 @@ def test_text_is_stored_at_once_with_a_status_url(reviewer_key, alice):
     assert response.status_code == 202, response.content
     body = response.json()
     # Whether the queue took the task is only known once the request's transaction commits, which a test's own
-    # transaction postpones: tests/claims/test_queueing.py checks it on committed data.
+    # transaction postpones: tests/test_queueing.py checks it on committed data.
     body.pop("processing_delayed")
     article = Article.objects.get()
     assert body == {

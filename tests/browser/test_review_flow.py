@@ -7,8 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from claims import services as claim_services
 from claims.models import Article, Claim, ClaimState, Verdict, WorkStatus
+from claims.services.ingest import ingest
+from claims.services.registry import embed_documents, import_registry
 from reviews.models import ClaimEvent
 from tests.conftest import SAMPLE_ARTICLE, SAMPLE_REGISTRY, make_user
 from tests.factories import make_article, make_claim
@@ -33,9 +34,9 @@ def log_out(page) -> None:
 def sample_claim(db):
     """The German sample ingested and extracted, with the sample registry embedded, so that its claims have
     proposals; the claim with the best-scored document proposal."""
-    claim_services.import_registry(data=json.loads(SAMPLE_REGISTRY.read_text("utf-8")))
-    claim_services.embed_documents()
-    result = claim_services.ingest_article(content=SAMPLE_ARTICLE.read_text("utf-8"))
+    import_registry(data=json.loads(SAMPLE_REGISTRY.read_text("utf-8")))
+    embed_documents()
+    result = ingest(content=SAMPLE_ARTICLE.read_text("utf-8"))
     claims = Claim.objects.filter(article=result.article, proposals__document__isnull=False).distinct()
     claim = claims.order_by("-checkworthiness", "pk").first()
     assert claim is not None, "the sample's claims got no document proposals"

@@ -3,11 +3,11 @@ suggesting and for linking automatically; never the claim itself or its article'
 
 import pytest
 
-from claims import services
 from claims.analysis.embeddings import embed_queries, vector_bytes
 from claims.models import Claim, ClaimState, ProposalMethod, Verdict
 from claims.proposing.base import Candidate
-from claims.proposing.earlier_claims import EarlierClaimsProposer, is_auto_link
+from claims.proposing.earlier_claims import EarlierClaimsProposer
+from claims.services.proposals import propose_sources
 from tests.factories import make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -85,12 +85,12 @@ def test_claims_under_five_words_are_never_linked_automatically():
     short_earlier = reviewed("Das ist falsch.")
     claim = claim_of("Das ist falsch, sagte er.")
     candidate = Candidate(method=ProposalMethod.EARLIER_CLAIM, score=1.0, reason="", earlier_claim_id=short_earlier.pk)
-    assert not is_auto_link(candidate, claim, link_threshold=0.5)
+    assert not EarlierClaimsProposer(link_threshold=0.5).is_auto_link(candidate, claim)
 
     long_earlier = reviewed(WIND)
     candidate = Candidate(method=ProposalMethod.EARLIER_CLAIM, score=1.0, reason="", earlier_claim_id=long_earlier.pk)
-    assert not is_auto_link(candidate, claim_of("Windpark liefert Strom."), link_threshold=0.5)
-    assert is_auto_link(candidate, claim_of(WIND_AGAIN), link_threshold=0.5)
+    assert not EarlierClaimsProposer(link_threshold=0.5).is_auto_link(candidate, claim_of("Windpark liefert Strom."))
+    assert EarlierClaimsProposer(link_threshold=0.5).is_auto_link(candidate, claim_of(WIND_AGAIN))
 
 
 def test_the_thresholds_come_from_the_settings(settings):
@@ -104,14 +104,14 @@ def test_the_thresholds_come_from_the_settings(settings):
 def test_a_near_duplicate_is_linked_by_the_proposal_run_and_a_short_claim_is_not(settings):
     earlier = reviewed(WIND)
     new = claim_of(WIND_AGAIN)
-    services.propose_sources(claim_id=new.pk)
+    propose_sources(claim_id=new.pk)
     new.refresh_from_db()
     assert new.duplicate_of_id == earlier.pk
     assert new.proposals.filter(earlier_claim=earlier).exists()
 
     short_earlier = reviewed("Das stimmt nicht.")
     short = claim_of("Das stimmt nicht!")
-    services.propose_sources(claim_id=short.pk)
+    propose_sources(claim_id=short.pk)
     short.refresh_from_db()
     assert short.duplicate_of_id is None
     assert short.proposals.filter(earlier_claim=short_earlier).exists()
@@ -121,7 +121,7 @@ def test_a_link_below_the_threshold_is_only_suggested(settings):
     settings.EARLIER_CLAIMS_LINK_THRESHOLD = 1.01
     earlier = reviewed(WIND)
     new = claim_of(WIND_AGAIN)
-    services.propose_sources(claim_id=new.pk)
+    propose_sources(claim_id=new.pk)
     new.refresh_from_db()
     assert new.duplicate_of_id is None
     assert new.proposals.filter(earlier_claim=earlier).exists()

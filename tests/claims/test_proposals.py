@@ -5,11 +5,12 @@ import json
 import pytest
 from django.utils import timezone
 
-from claims import services
 from claims.models import Claim, Document, Proposal, ProposalMethod, ProposalStatus, Source, WorkStatus
 from claims.proposing.base import Candidate
 from claims.proposing.factcheck_search import FactCheckSearchProposer
 from claims.proposing.named_sources import NamedSourcesProposer
+from claims.services import proposals, registry, work
+from claims.services.ingest import ingest
 from reviews.services import correct_attribution, decide_proposal
 from tests.conftest import SAMPLE_ARTICLE, SAMPLE_REGISTRY
 from tests.factories import make_claim, make_source
@@ -21,9 +22,9 @@ pytestmark = pytest.mark.django_db
 def sample_claims(django_capture_on_commit_callbacks):
     """The sample registry and the German sample article, extracted and proposed as the worker would."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.import_registry(data=json.loads(SAMPLE_REGISTRY.read_text("utf-8")))
+        registry.import_registry(data=json.loads(SAMPLE_REGISTRY.read_text("utf-8")))
     with django_capture_on_commit_callbacks(execute=True):
-        article = services.ingest_article(content=SAMPLE_ARTICLE.read_bytes()).article
+        article = ingest(content=SAMPLE_ARTICLE.read_bytes()).article
     return list(article.claims.order_by("start"))
 
 
@@ -53,8 +54,8 @@ def test_proposing_again_duplicates_nothing_and_keeps_decisions(sample_claims, a
     before = claim.proposals.count()
     rejected = claim.proposals.get(source__key="cnn")
     decide_proposal(proposal_id=rejected.pk, actor=alice, accept=False)
-    assert services.request_proposals(claim_id=claim.pk) is True
-    run = services.propose_sources(claim_id=claim.pk)
+    assert proposals.request_proposals(claim_id=claim.pk) is True
+    run = proposals.propose_sources(claim_id=claim.pk)
     assert run.created == 0 and claim.proposals.count() == before
     assert claim.proposals.get(source__key="cnn").status == ProposalStatus.REJECTED
 
@@ -62,8 +63,8 @@ def test_proposing_again_duplicates_nothing_and_keeps_decisions(sample_claims, a
 def test_a_running_claim_is_left_to_its_worker(sample_claims):
     claim = sample_claims[0]
     Claim.objects.filter(pk=claim.pk).update(proposals_status=WorkStatus.RUNNING, proposals_started_at=timezone.now())
-    assert services.propose_sources(claim_id=claim.pk) is None
-    assert services.request_proposals(claim_id=claim.pk) is False
+    assert proposals.propose_sources(claim_id=claim.pk) is None
+    assert proposals.request_proposals(claim_id=claim.pk) is False
 
 
 class Broken:
@@ -85,7 +86,7 @@ class Fixed:
 
 def test_a_broken_proposer_costs_nothing_but_its_own_results():
     claim, source = make_claim(), make_source()
-    run = services.propose_sources(claim_id=claim.pk, proposers=[Broken(), Fixed(source)])
+    run = proposals.propose_sources(claim_id=claim.pk, proposers=[Broken(), Fixed(source)])
     claim.refresh_from_db()
     assert run.created == 1 and Proposal.objects.get().source == source
     assert claim.proposals_status == WorkStatus.FAILED
@@ -99,10 +100,10 @@ def test_new_documents_queue_open_claims_again(sample_claims, django_capture_on_
     approved = sample_claims[0]
     Claim.objects.filter(pk=approved.pk).update(state="approved", verdict="false")
     with django_capture_on_commit_callbacks(execute=True):
-        queued = services.repropose_for_new_documents()
+        queued = work.repropose_for_new_documents()
     assert queued == len(sample_claims) - 1
     assert not Claim.objects.exclude(pk=approved.pk).filter(proposals_finished_at__lt=finished).exists()
-    assert services.repropose_for_new_documents() == 0
+    assert work.repropose_for_new_documents() == 0
 
 
 # The documented answer of Fact Check Tools `claims:search`, trimmed to the fields we read.
@@ -151,7 +152,7 @@ def factcheck_service(web, settings):
 def test_fact_check_search_turns_claim_reviews_into_proposals(factcheck_service):
     factcheck_service.add("/v1alpha1/claims:search", json.dumps(CLAIMS_SEARCH), content_type="application/json")
     claim = make_claim(is_checkworthy=True, language="de")
-    run = services.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer()])
+    run = proposals.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer()])
     assert run.created == 2
     first, second = claim.proposals.order_by("-score")
     assert (first.external_publisher, first.external_rating, first.method) == ("Correctiv", "Unbelegt", "external")
@@ -165,7 +166,7 @@ def test_fact_check_search_turns_claim_reviews_into_proposals(factcheck_service)
 def test_fact_check_search_is_retried_on_5xx_and_then_given_up_without_losing_the_rest(factcheck_service):
     factcheck_service.add("/v1alpha1/claims:search", "overloaded", status=503, content_type="text/plain")
     claim, source = make_claim(is_checkworthy=True), make_source()
-    run = services.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer(), Fixed(source)])
+    run = proposals.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer(), Fixed(source)])
     claim.refresh_from_db()
     assert len(factcheck_service.requests) == 4  # the first try and three retries
     assert run.unavailable == ["external fact-check search: HTTP 503"]
@@ -177,10 +178,10 @@ def test_fact_check_search_that_hangs_or_answers_garbage_is_unavailable(factchec
     settings.FACTCHECK_TOOLS_RETRIES = 0
     factcheck_service.add("/v1alpha1/claims:search", "{}", delay=2, content_type="application/json")
     claim = make_claim(is_checkworthy=True)
-    assert services.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer()]).unavailable
+    assert proposals.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer()]).unavailable
     factcheck_service.add("/v1alpha1/claims:search", "<html>not json", content_type="text/html")
-    services.request_proposals(claim_id=claim.pk)
-    run = services.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer()])
+    proposals.request_proposals(claim_id=claim.pk)
+    run = proposals.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer()])
     assert run.unavailable == ["external fact-check search: the answer is not the expected JSON"]
     assert not Proposal.objects.exists()
 
@@ -188,14 +189,14 @@ def test_fact_check_search_that_hangs_or_answers_garbage_is_unavailable(factchec
 def test_fact_check_search_runs_only_with_a_key_and_for_check_worthy_claims(settings):
     settings.FACTCHECK_TOOLS_API_KEY = ""
     claim = make_claim(is_checkworthy=True)
-    assert [p.name for p in services.default_proposers(claim)] == [
+    assert [p.name for p in proposals.default_proposers(claim)] == [
         "named sources",
         "registry documents",
         "earlier claims",
     ]
     settings.FACTCHECK_TOOLS_API_KEY = "key"
-    assert "external fact-check search" in [p.name for p in services.default_proposers(claim)]
-    assert "external fact-check search" not in [p.name for p in services.default_proposers(make_claim())]
+    assert "external fact-check search" in [p.name for p in proposals.default_proposers(claim)]
+    assert "external fact-check search" not in [p.name for p in proposals.default_proposers(make_claim())]
 
 
 def test_inactive_sources_are_never_proposed():
@@ -230,7 +231,7 @@ def test_a_fact_check_answer_holding_a_nul_or_lone_surrogate_fails_that_provider
     answer = json.dumps(CLAIMS_SEARCH).replace("Correctiv", f"Correc{character}tiv")
     factcheck_service.add("/v1alpha1/claims:search", answer, content_type="application/json")
     claim, source = make_claim(is_checkworthy=True), make_source()
-    run = services.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer(), Fixed(source)])
+    run = proposals.propose_sources(claim_id=claim.pk, proposers=[FactCheckSearchProposer(), Fixed(source)])
     claim.refresh_from_db()
     assert run.unavailable == ["external fact-check search: the answer holds text that cannot be stored"]
     assert claim.proposals_status == WorkStatus.FAILED and "cannot be stored" in claim.proposals_error

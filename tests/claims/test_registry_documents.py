@@ -6,11 +6,12 @@ import json
 import pytest
 from django.utils import timezone
 
-from claims import services
 from claims.analysis.embeddings import embed_queries, vector_bytes
 from claims.models import Claim, Document, ProposalMethod
 from claims.proposing.base import Candidate
 from claims.proposing.registry_documents import RegistryDocumentsProposer
+from claims.services import registry as registry_services
+from claims.services.ingest import ingest
 from tests.conftest import SAMPLE_ARTICLE, SAMPLE_REGISTRY
 from tests.factories import make_article, make_claim, make_document, make_source
 
@@ -26,7 +27,7 @@ def claim_about(text: str, language: str = "de") -> Claim:
 
 def embedded_document(**fields) -> Document:
     document = make_document(**fields)
-    services.embed_documents(document_ids=[document.pk])
+    registry_services.embed_documents(document_ids=[document.pk])
     return document
 
 
@@ -35,9 +36,9 @@ def sample(django_capture_on_commit_callbacks):
     """The shared German reference article and the sample registry, imported and embedded as the desk would."""
     registry = json.loads(SAMPLE_REGISTRY.read_text("utf-8"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.import_registry(data=registry)
-        article = services.ingest_article(content=SAMPLE_ARTICLE.read_bytes()).article
-    services.embed_documents()
+        registry_services.import_registry(data=registry)
+        article = ingest(content=SAMPLE_ARTICLE.read_bytes()).article
+    registry_services.embed_documents()
     return registry, list(article.claims.order_by("start"))
 
 

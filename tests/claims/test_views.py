@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from claims import services
 from claims.models import Article, FetchAllowedHost, WorkStatus
 from claims.models.articles import InputFormat
+from claims.services.ingest import ingest
+from claims.services.registry import import_registry
 from tests.claims.conftest import ARTICLE_HTML
 from tests.conftest import SAMPLE_ARTICLE, SAMPLE_REGISTRY
 from tests.factories import make_article
@@ -216,8 +217,8 @@ def test_the_article_page_shows_proposals_in_a_constant_number_of_queries(
     client, alice, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.import_registry(data=json.loads(SAMPLE_REGISTRY.read_text("utf-8")))
-        article = services.ingest_article(content=SAMPLE_ARTICLE.read_bytes()).article
+        import_registry(data=json.loads(SAMPLE_REGISTRY.read_text("utf-8")))
+        article = ingest(content=SAMPLE_ARTICLE.read_bytes()).article
     client.force_login(alice)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("claims:article-detail", args=[article.pk]))

@@ -24,7 +24,8 @@ from claims.analysis.pipeline import analyse_article
 from claims.analysis.sentences import split_sentences
 from claims.models import Article, Claim
 from claims.models.articles import InputFormat
-from claims.services import extract_claims, ingest
+from claims.services.extraction import extract_claims
+from claims.services.ingest import ingest
 
 # Pieces of text that have broken text pipelines before: scripts and directions, joiners and marks, quotes of every
 # desk language, numbers and dates, markup, control characters, NUL, lone surrogates, odd line ends.
@@ -367,7 +368,8 @@ class TestIngestProperties(TestCase):
 @override_settings(ARTICLE_MAX_CHARACTERS=10_000_000)
 class TestSizeLimit(TestCase):
     """ARTICLE_MAX_BYTES counts UTF-8 bytes: the limit itself is stored, one byte over is refused with a message.
-    (The limit on the text's characters, ARTICLE_MAX_CHARACTERS, is lifted here: tests/claims/test_services.py.)"""
+    (The limit on the text's characters, ARTICLE_MAX_CHARACTERS, is lifted here: see
+    tests/claims/services/test_ingest.py.)"""
 
     @settings(max_examples=8, deadline=datetime.timedelta(seconds=10))
     @given(character=st.sampled_from(["a", "ä", "€", "😀"]), over=st.integers(-3, 3), as_bytes=st.booleans())

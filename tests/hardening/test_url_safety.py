@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from claims import fetching
 from claims.fetching import FetchError, fetch
 from claims.models import Article
-from claims.services import ingest_url
+from claims.services.ingest import ingest
 from tests.claims.conftest import ARTICLE_HTML
 
 # Bounds for targets that must never be connected to: if a check let one through, the test fails fast.
@@ -177,7 +177,7 @@ def test_a_chain_of_redirects_is_checked_at_every_hop(web):
 def test_ingesting_a_refused_url_is_a_field_error_and_stores_nothing(web):
     web.add("/artikel", ARTICLE_HTML)
     with pytest.raises(ValidationError) as error:
-        ingest_url(url=f"http://0x7f000001:{web.port}/artikel")
+        ingest(url=f"http://0x7f000001:{web.port}/artikel")
     assert "loopback" in error.value.message_dict["url"][0]
     assert not Article.objects.exists() and web.requests == []
 
@@ -186,7 +186,7 @@ def test_ingesting_a_refused_url_is_a_field_error_and_stores_nothing(web):
 def test_ingesting_a_redirect_from_an_allow_listed_host_to_metadata_stores_nothing(allowed_web):
     url = allowed_web.redirect("/weiter", "http://169.254.169.254/latest/meta-data/iam/")
     with pytest.raises(ValidationError) as error:
-        ingest_url(url=url)
+        ingest(url=url)
     assert "link-local" in error.value.message_dict["url"][0]
     assert not Article.objects.exists()
 
@@ -194,7 +194,7 @@ def test_ingesting_a_redirect_from_an_allow_listed_host_to_metadata_stores_nothi
 @pytest.mark.django_db
 def test_the_allow_listed_host_itself_is_fetched(allowed_web):
     url = allowed_web.add("/artikel", ARTICLE_HTML)
-    result = ingest_url(url=url)
+    result = ingest(url=url)
     assert result.created and result.article.url == url
 
 
@@ -221,7 +221,7 @@ def test_a_url_urllib3_cannot_parse_is_a_clear_error_not_a_crash(url):
 @pytest.mark.django_db
 def test_ingesting_an_unparsable_url_is_a_field_error():
     with pytest.raises(ValidationError) as error:
-        ingest_url(url="http://exa mple.org/")
+        ingest(url="http://exa mple.org/")
     assert "not valid" in error.value.message_dict["url"][0]
 
 

@@ -186,7 +186,7 @@ class Command(BaseCommand):
 
 
 def _passage(title: str, text: str) -> str:
-    # What claims.services.embed_documents embeds for a document.
+    # What claims.services.registry.embed_documents embeds for a document.
     return f"{title[:500]}. {text}"
 
 

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from claims import services
 from claims.models import Claim
+from claims.services import extraction, registry
+from claims.services.ingest import ingest
+from claims.services.proposals import propose_sources, request_proposals
 
 TOP = 3
 
@@ -61,17 +63,17 @@ class Command(BaseCommand):
     def _propose(self, registry_data: dict, content: bytes) -> dict[str, dict[str, list[str]]]:
         """For each claim's text, its proposed source keys and document keys, best first."""
         try:
-            services.import_registry(data=registry_data)
-            services.embed_documents()
-            article = services.ingest_article(content=content).article
+            registry.import_registry(data=registry_data)
+            registry.embed_documents()
+            article = ingest(content=content).article
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        services.retry_extraction(article_id=article.pk, again=True)
-        services.extract_claims(article_id=article.pk)
+        extraction.retry_extraction(article_id=article.pk, again=True)
+        extraction.extract_claims(article_id=article.pk)
         ranked = {}
         for claim in Claim.objects.filter(article=article):
-            services.request_proposals(claim_id=claim.pk)
-            services.propose_sources(claim_id=claim.pk)
+            request_proposals(claim_id=claim.pk)
+            propose_sources(claim_id=claim.pk)
             proposals = claim.proposals.select_related("source", "document").order_by("-score", "pk")
             ranked[claim.text] = {
                 "sources": [p.source.key for p in proposals if p.source_id],

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims import registry_files, services
+from claims.registry import files as registry_files
+from claims.services.registry import export_registry
 
 FILE_UNUSABLE = 2
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
                 format = "json" if to_stdout else registry_files.format_of(file)
             except registry_files.UnusableFile as exc:
                 raise CommandError(f"{file}: {exc} Or give --format.", returncode=FILE_UNUSABLE) from None
-        data = services.export_registry()
+        data = export_registry()
         text = registry_files.write_registry(data, format=format)
         if to_stdout:
             self.stdout.write(text, ending="")

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from claims import registry_files, services
+from claims.registry import files as registry_files
+from claims.services.registry import import_registry
 
 # Exit statuses, as the help states them.
 SOME_ROWS_REJECTED = 1
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             progress = tqdm(total=registry.rows, unit="row", file=options.get("stderr") or sys.stderr, mininterval=0.5)
             with progress:
                 progress.update(len(registry.unplaced))
-                result = services.import_registry(data=registry.data, on_row=progress.update)
+                result = import_registry(data=registry.data, on_row=progress.update)
         except registry_files.UnusableFile as exc:
             raise CommandError(f"{path}: {exc}", returncode=FILE_UNUSABLE) from None
         except ValidationError as exc:

@@ -5,11 +5,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from claims import services
 from claims.analysis.html import looks_like_html
 from claims.models.articles import InputFormat
+from claims.services.ingest import ingest
 
-# Anything that starts like a URL is one; ingest_url refuses the schemes it does not fetch, with their name.
+# Anything that starts like a URL is one; the ingest service refuses the schemes it does not fetch, with their name.
 URL = re.compile(r"\A[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -31,12 +31,12 @@ class Command(BaseCommand):
             if URL.match(source):
                 if url:
                     raise CommandError("--url is for files and standard input; a fetched page's URL is its own.")
-                result = services.ingest_url(url=source)
+                result = ingest(url=source)
             else:
                 content = self._read(source)
                 html = looks_like_html(content, "" if source == "-" else source)
                 input_format = InputFormat.HTML if html else InputFormat.TEXT
-                result = services.ingest_article(content=content, url=url, input_format=input_format)
+                result = ingest(content=content, url=url, input_format=input_format)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         # With tasks in process, extraction has run by now; with a worker it may still be queued.

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from claims import services
 from claims.analysis.documents import unstorable
 from claims.models.articles import InputFormat
+from claims.services.ingest import IngestResult, ingest
 
 FIELDS = ("text", "html", "url", "title", "published_on")
 # Exit statuses, as the help states them.
@@ -81,7 +81,7 @@ class Command(BaseCommand):
         if rejected:
             raise CommandError(f"{len(rejected)} of {total} rows were rejected.", returncode=SOME_ROWS_REJECTED)
 
-    def _ingest(self, data: dict) -> services.IngestResult:
+    def _ingest(self, data: dict) -> IngestResult:
         fields = {key: data[key] for key in FIELDS if data.get(key) not in (None, "")}
         for key, value in fields.items():
             if not isinstance(value, str):
@@ -100,7 +100,7 @@ class Command(BaseCommand):
         title = fields.get("title", "").strip()
         if "text" in fields or "html" in fields:
             html = "html" in fields
-            return services.ingest_article(
+            return ingest(
                 content=fields["html" if html else "text"],
                 input_format=InputFormat.HTML if html else InputFormat.TEXT,
                 url=fields.get("url", "").strip(),
@@ -108,7 +108,7 @@ class Command(BaseCommand):
                 published_on=published_on,
             )
         if "url" in fields:
-            return services.ingest_url(url=fields["url"].strip(), title=title, published_on=published_on)
+            return ingest(url=fields["url"].strip(), title=title, published_on=published_on)
         raise BadRow("The row has no `text`, `html` or `url`.")
 
     def _rows(self, path: Path) -> Callable[[], Iterator[Row]]:

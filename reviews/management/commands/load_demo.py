@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 import claims
-from claims import services as claim_services
+from claims.services.ingest import ingest
+from claims.services.registry import import_registry
 
 DEMO_DIR = Path(claims.__file__).resolve().parent / "demo"
 # One demo user per role; a new password is set on every run and printed.
@@ -25,10 +26,10 @@ class Command(BaseCommand):
     help = "Load the demo registry and articles and (re)create one demo user per role, printing their passwords."
 
     def handle(self, *args, **options):
-        registry = claim_services.import_registry(data=json.loads((DEMO_DIR / "registry.json").read_text("utf-8")))
+        registry = import_registry(data=json.loads((DEMO_DIR / "registry.json").read_text("utf-8")))
         self.stdout.write(f"Registry: {registry.sources} sources, {registry.documents} documents")
         for path in sorted(DEMO_DIR.glob("*.txt")):
-            result = claim_services.ingest_article(content=path.read_bytes())
+            result = ingest(content=path.read_bytes())
             self.stdout.write(f"Article {result.article.pk}: {result.article} ({'new' if result.created else 'kept'})")
         self.stdout.write("\nDemo users (passwords are new on every run):")
         for username, role in DEMO_USERS:

@@ -1,0 +1,51 @@
+"""Handing work to the task queue without ever failing the request that stored it: the only code that talks to the
+broker. Tasks are named by their registered names (`"claims.extract_article"`), so that services never import the
+task modules that call them.
+
+When the broker (Redis) is down, the row is already committed: the request goes on, the row keeps its "pending"
+status with no queued time, and the client is told processing is delayed. The periodic sweeps (Celery beat, every
+`SWEEP_EVERY_SECONDS`: `claims.sweep_stranded_work`, `api.sweep_stuck_deliveries`) send such rows again once the
+broker is back, and also rows whose task was sent long ago but never ran or whose worker died: every task is
+idempotent, so sending one twice costs a no-op.
+
+Tasks run in process when `CELERY_TASK_ALWAYS_EAGER` is set (no broker configured, and the tests): sending goes
+through the registered task's `apply_async`, which honours that setting, where `app.send_task` would not.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from factcheck.celery import app
+
+logger = logging.getLogger(__name__)
+
+
+def task(name: str):
+    """The task registered as `name`. The task modules are imported on first use (a worker imports them when it
+    starts; a web process when it first sends), since nothing else imports them; an unknown name is a KeyError."""
+    if name not in app.tasks:
+        app.autodiscover_tasks(force=True)
+    return app.tasks[name]
+
+
+def send(name: str, *args, mark=None) -> bool:
+    """Send the task `name` with `args` now; on success stamp the time on `mark`, a (queryset, field name) pair,
+    e.g. the article's `queued_at`. False when the broker could not be reached: the work waits for a sweep."""
+    registered = task(name)
+    try:
+        registered.apply_async(args=args)
+    except Exception:
+        # Any failure to publish (connection refused, timeout, DNS) leaves the stored row for the sweeper.
+        logger.warning("could not queue %s%r; the sweeper will send it again", name, args, exc_info=True)
+        return False
+    if mark is not None:
+        queryset, field = mark
+        queryset.update(**{field: timezone.now()})
+    return True
+
+
+def send_on_commit(name: str, *args, mark=None) -> None:
+    """`send` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: send(name, *args, mark=mark))
