@@ -1,4 +1,4 @@
-"""Writes of the API app: issuing keys, noting their use, and queueing and sending webhook deliveries."""
+"""Writes of the API app: issuing keys, noting their use, and queueing, sending and sweeping webhook deliveries."""
 
 import datetime
 import hashlib
@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from api import tasks
 from api.models import ApiKey, DeliveryStatus, EventType, Webhook, WebhookDelivery, hash_secret
+from factcheck.queueing import send, send_on_commit
 from reviews.models import ClaimEvent, EventKind
 
 logger = logging.getLogger(__name__)
@@ -117,10 +117,14 @@ def event_body(event: ClaimEvent, event_type: str) -> str:
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
+DELIVER_TASK = "api.deliver_webhook"
+
+
 def queue_deliveries(*, event_id: int) -> list[int]:
     """One delivery per active webhook that wants this event, sent by a task once stored; the ids queued.
 
-    Hearing the same event twice queues nothing new (one delivery per webhook and event)."""
+    Hearing the same event twice queues nothing new (one delivery per webhook and event). A delivery the queue
+    did not take (the broker was down) stays pending for `sweep_stuck_deliveries`."""
     event = ClaimEvent.objects.select_related("claim").filter(pk=event_id).first()
     event_type = event and event_type_of(event)
     if not event_type:
@@ -136,7 +140,7 @@ def queue_deliveries(*, event_id: int) -> list[int]:
                 delivery = WebhookDelivery.objects.create(
                     webhook=webhook, event=event, event_type=event_type, body=body
                 )
-                tasks.deliver_webhook.delay_on_commit(delivery.pk)
+                send_on_commit(DELIVER_TASK, delivery.pk)
         except IntegrityError:
             continue
         queued.append(delivery.pk)
@@ -156,15 +160,27 @@ def signature(*, secret: str, timestamp: str, body: bytes) -> str:
 
 
 class DeliveryFailed(Exception):
-    """The receiver could not be reached or did not answer 2xx; the task tries again later."""
+    """The receiver could not be reached or did not answer 2xx; the task tries again in `retry_in` seconds."""
+
+    def __init__(self, error: str, *, retry_in: int):
+        super().__init__(error)
+        self.retry_in = retry_in
 
 
-def deliver(*, delivery_id: int, final_attempt: bool = False) -> WebhookDelivery | None:
-    """Send one delivery and record the attempt. Raises DeliveryFailed when it should be tried again; on the final
-    attempt the delivery is marked failed instead. A delivery that already succeeded is not sent again."""
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait after a delivery's `attempts`th failed attempt: 10 s, 20 s, 40 s, ... at most an hour."""
+    return min(3600, settings.WEBHOOK_RETRY_BACKOFF * 2 ** max(0, attempts - 1))
+
+
+def deliver(*, delivery_id: int) -> WebhookDelivery | None:
+    """Send one delivery and record the attempt. Raises DeliveryFailed when it should be tried again; the attempt
+    after `WEBHOOK_MAX_RETRIES` retries is the final one, and marks the delivery failed instead. The count is the
+    delivery's own (`attempts`), so a delivery sent again by the sweep goes on counting. A delivery that already
+    succeeded is not sent again."""
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
     if delivery is None or delivery.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED):
         return delivery
+    final_attempt = delivery.attempts >= settings.WEBHOOK_MAX_RETRIES
     body = delivery.body.encode()
     timestamp = str(int(time.time()))
     headers = {
@@ -210,6 +226,32 @@ def deliver(*, delivery_id: int, final_attempt: bool = False) -> WebhookDelivery
     )
     logger.info("webhook delivery=%s status=%s code=%s", delivery.pk, status, code)
     if error and not final_attempt:
-        raise DeliveryFailed(error)
+        raise DeliveryFailed(error, retry_in=retry_delay(delivery.attempts + 1))
     delivery.refresh_from_db()
     return delivery
+
+
+def sweep_stuck_deliveries(*, limit: int = 500) -> int:
+    """Send again the deliveries the queue lost or never got: pending ones not attempted `STRANDED_AFTER_SECONDS`
+    after they were stored (the broker was down, or the message was lost), and retrying ones whose next attempt is
+    that long overdue (the retry was lost with its worker). Periodic (Celery beat, next to the claims app's sweep);
+    the number sent. Sending one that is merely slow costs nothing: a succeeded delivery is not sent again, and
+    receivers de-duplicate on the delivery id."""
+    now = timezone.now()
+    stranded = datetime.timedelta(seconds=settings.STRANDED_AFTER_SECONDS)
+    never_attempted = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lt=now - stranded)
+    due = list(never_attempted.order_by("pk").values_list("pk", flat=True)[:limit])
+    retrying = WebhookDelivery.objects.filter(status=DeliveryStatus.RETRYING, last_attempt_at__lt=now - stranded)
+    for delivery_id, attempts, last_attempt_at in retrying.order_by("last_attempt_at").values_list(
+        "pk", "attempts", "last_attempt_at"
+    )[:limit]:
+        if last_attempt_at + datetime.timedelta(seconds=retry_delay(attempts)) + stranded < now:
+            due.append(delivery_id)
+    sent = 0
+    for delivery_id in due:
+        if not send(DELIVER_TASK, delivery_id):
+            break
+        sent += 1
+    if sent:
+        logger.info("sent stuck webhook deliveries again: %s", sent)
+    return sent

@@ -1,7 +1,8 @@
 """Background work of the API: webhook deliveries. Tasks take ids and leave the work to api.services."""
 
 from celery import shared_task
-from django.conf import settings
+
+from api import services
 
 
 @shared_task(
@@ -16,13 +17,14 @@ from django.conf import settings
     time_limit=90,
 )
 def deliver_webhook(self, delivery_id: int) -> str | None:
-    from api import services
-
-    final = self.request.retries >= settings.WEBHOOK_MAX_RETRIES
     try:
-        delivery = services.deliver(delivery_id=delivery_id, final_attempt=final)
+        delivery = services.deliver(delivery_id=delivery_id)
     except services.DeliveryFailed as exc:
-        # Backoff: 10 s, 20 s, 40 s, ... at most an hour; in process (eager) the retry runs at once.
-        countdown = min(3600, settings.WEBHOOK_RETRY_BACKOFF * 2**self.request.retries)
-        raise self.retry(exc=exc, countdown=countdown) from None
+        # In process (eager) the retry runs at once.
+        raise self.retry(exc=exc, countdown=exc.retry_in) from None
     return delivery.status if delivery else None
+
+
+@shared_task(name="api.sweep_stuck_deliveries")
+def sweep_stuck_deliveries() -> int:
+    return services.sweep_stuck_deliveries()

@@ -7,6 +7,7 @@ import http.server
 import json
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -186,3 +187,103 @@ def test_the_admin_lists_deliveries(client, receiver, claim, alice, django_captu
     assert "claim.state_changed" in page or "Claim state changed" in page
     assert client.get(f"/admin/api/webhookdelivery/{WebhookDelivery.objects.get().pk}/change/").status_code == 200
     assert client.get("/admin/api/webhook/add/").status_code == 200
+
+
+# Deliveries the queue lost or never got are sent again by the sweep (Celery beat).
+
+
+def stored_delivery(receiver, claim, *, age: int, **fields) -> WebhookDelivery:
+    """A delivery of the claim's first event stored `age` seconds ago, as if its task never ran."""
+    from django.utils import timezone
+
+    from reviews.models import ClaimEvent
+
+    webhook = Webhook.objects.create(name="cms", url=receiver.url, secret="k")
+    event = ClaimEvent.objects.filter(claim=claim).first()
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event=event, event_type="claim.state_changed", body="{}")
+    created_at = timezone.now() - timedelta(seconds=age)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(created_at=created_at, **fields)
+    return delivery
+
+
+def test_a_delivery_never_attempted_is_sent_by_the_sweep(receiver, claim, settings):
+    from api import services
+
+    settings.STRANDED_AFTER_SECONDS = 600
+    lost = stored_delivery(receiver, claim, age=601)
+    assert services.sweep_stuck_deliveries() == 1
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts, len(receiver.received)) == (DeliveryStatus.SUCCEEDED, 1, 1)
+    assert services.sweep_stuck_deliveries() == 0
+
+
+def test_a_delivery_stored_a_moment_ago_is_left_to_its_task(receiver, claim, settings):
+    from api import services
+
+    settings.STRANDED_AFTER_SECONDS = 600
+    recent = stored_delivery(receiver, claim, age=10)
+    assert services.sweep_stuck_deliveries() == 0
+    recent.refresh_from_db()
+    assert (recent.status, recent.attempts, receiver.received) == (DeliveryStatus.PENDING, 0, [])
+
+
+def test_a_retry_long_overdue_is_sent_again_and_one_not_yet_due_is_not(receiver, claim, settings):
+    from django.utils import timezone
+
+    from api import services
+
+    settings.STRANDED_AFTER_SECONDS, settings.WEBHOOK_RETRY_BACKOFF = 600, 10
+    # After the third failed attempt the retry is due 40 s later.
+    overdue = stored_delivery(receiver, claim, age=3600, status=DeliveryStatus.RETRYING, attempts=3)
+    WebhookDelivery.objects.filter(pk=overdue.pk).update(last_attempt_at=timezone.now() - timedelta(seconds=641))
+    assert services.sweep_stuck_deliveries() == 1
+    overdue.refresh_from_db()
+    assert (overdue.status, overdue.attempts) == (DeliveryStatus.SUCCEEDED, 4)
+
+    # With a longer backoff the same retry is not overdue yet.
+    settings.WEBHOOK_RETRY_BACKOFF = 3600
+    WebhookDelivery.objects.filter(pk=overdue.pk).update(
+        status=DeliveryStatus.RETRYING, attempts=3, last_attempt_at=timezone.now() - timedelta(seconds=641)
+    )
+    assert services.sweep_stuck_deliveries() == 0
+
+
+def test_a_delivery_sent_by_the_sweep_goes_on_counting_its_attempts(receiver, claim, settings):
+    from django.utils import timezone
+
+    from api import services
+
+    settings.WEBHOOK_MAX_RETRIES = 2
+    receiver.statuses = [500, 500]
+    stuck = stored_delivery(receiver, claim, age=7200, status=DeliveryStatus.RETRYING, attempts=1)
+    WebhookDelivery.objects.filter(pk=stuck.pk).update(last_attempt_at=timezone.now() - timedelta(hours=2))
+    services.sweep_stuck_deliveries()
+    stuck.refresh_from_db()
+    # Attempts 2 and 3 (the final one, after two retries) fail: the delivery ends failed, not retried for ever.
+    assert (stuck.status, stuck.attempts, len(receiver.received)) == (DeliveryStatus.FAILED, 3, 2)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_delivery_stored_while_the_broker_is_down_waits_for_the_sweep(receiver, alice, settings):
+    from api import services
+    from tests.factories import make_article, make_claim
+    from tests.test_celery_worker import using_broker
+
+    Webhook.objects.create(name="cms", url=receiver.url, secret="k")
+    claim = make_claim(make_article())
+    with using_broker("redis://127.0.0.1:1/0"):
+        review_services.transition(claim_id=claim.pk, action="take", actor=alice)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, receiver.received) == (DeliveryStatus.PENDING, 0, [])
+    settings.STRANDED_AFTER_SECONDS = 0
+    assert services.sweep_stuck_deliveries() == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SUCCEEDED and len(receiver.received) == 1
+
+
+def test_the_webhook_sweep_runs_as_often_as_the_claims_sweep():
+    from factcheck.celery import app
+
+    schedule = app.conf.beat_schedule
+    assert schedule["sweep-stuck-deliveries"]["task"] == "api.sweep_stuck_deliveries"
+    assert schedule["sweep-stuck-deliveries"]["schedule"] == schedule["sweep-stranded-work"]["schedule"]
