@@ -49,3 +49,11 @@ def send(name: str, *args, mark=None) -> bool:
 def send_on_commit(name: str, *args, mark=None) -> None:
     """`send` once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: send(name, *args, mark=mark))
+
+
+def queue(name: str, *args, mark=None, now: bool = False) -> bool:
+    """`send_on_commit`, or with `now` `send` at once (a sweeper, which stops when the broker is down: False)."""
+    if now:
+        return send(name, *args, mark=mark)
+    send_on_commit(name, *args, mark=mark)
+    return True

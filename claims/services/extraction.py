@@ -14,7 +14,7 @@ from claims.analysis.pipeline import ArticleAnalysis, analyse_article
 from claims.models import Article, Claim, ClaimRole, Source, Speaker, WorkStatus
 from claims.models.speakers import SpeakerKind
 from claims.services.proposals import queue_proposals
-from factcheck.queueing import send, send_on_commit
+from factcheck.queueing import queue
 
 logger = logging.getLogger(__name__)
 
@@ -24,11 +24,7 @@ EXTRACT_TASK = "claims.extract_article"
 def queue_extraction(article_id: int, *, now: bool = False) -> bool:
     """Send the article's extraction task once the current transaction commits, or with `now` at once (the sweeper:
     False when the broker is down). Its `queued_at` records that the queue took it."""
-    mark = (Article.objects.filter(pk=article_id), "queued_at")
-    if now:
-        return send(EXTRACT_TASK, article_id, mark=mark)
-    send_on_commit(EXTRACT_TASK, article_id, mark=mark)
-    return True
+    return queue(EXTRACT_TASK, article_id, mark=(Article.objects.filter(pk=article_id), "queued_at"), now=now)
 
 
 def extract_claims(*, article_id: int, takeover: bool = False) -> int | None:

@@ -16,7 +16,7 @@ from claims.proposing.earlier_claims import EarlierClaimsProposer
 from claims.proposing.factcheck_search import FactCheckSearchProposer
 from claims.proposing.named_sources import NamedSourcesProposer
 from claims.proposing.registry_documents import RegistryDocumentsProposer
-from factcheck.queueing import send, send_on_commit
+from factcheck.queueing import queue
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +26,7 @@ PROPOSE_TASK = "claims.propose_sources"
 def queue_proposals(claim_id: int, *, now: bool = False) -> bool:
     """Send the claim's proposal task once the current transaction commits, or with `now` at once (the sweeper:
     False when the broker is down). Its `proposals_queued_at` records that the queue took it."""
-    mark = (Claim.objects.filter(pk=claim_id), "proposals_queued_at")
-    if now:
-        return send(PROPOSE_TASK, claim_id, mark=mark)
-    send_on_commit(PROPOSE_TASK, claim_id, mark=mark)
-    return True
+    return queue(PROPOSE_TASK, claim_id, mark=(Claim.objects.filter(pk=claim_id), "proposals_queued_at"), now=now)
 
 
 @dataclass(frozen=True)
