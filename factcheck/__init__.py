@@ -1,4 +1,4 @@
-# The Celery app is loaded with Django so that `delay_on_commit` uses our configuration everywhere.
+# The Celery app is loaded with Django so that tasks are sent with our configuration everywhere (queueing.py).
 from factcheck.celery import app as celery_app
 
 __all__ = ["celery_app"]
