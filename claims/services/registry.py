@@ -122,10 +122,7 @@ def _store_sources(sources: dict[str, tuple[int, dict]]) -> dict[str, int]:
         source = existing.get(key)
         if source is None:
             new.append(Source(key=key, **fields))
-        elif any(getattr(source, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(source, name, value)
-            source.updated_at = now
+        elif _update(source, fields, now):
             changed.append(source)
         else:
             unchanged += 1
@@ -182,15 +179,14 @@ def _store_documents(cleaned, source_ids, rejected_sources, tick) -> tuple[dict[
             continue
         claimed.update(dict.fromkeys(markers, number))
         values = {"source_id": source_id, "key": key or (document.key if document else None), **fields}
+        # Read before the update: a new title or text makes the embedding stale.
+        new_text = document is not None and (document.title != fields["title"] or document.text != fields["text"])
         if document is None:
             new.append(Document(**values))
-        elif any(getattr(document, name) != value for name, value in values.items()):
-            if document.title != fields["title"] or document.text != fields["text"]:
-                text_changed.append(document.pk)
-            for name, value in values.items():
-                setattr(document, name, value)
-            document.updated_at = now
+        elif _update(document, values, now):
             changed.append(document)
+            if new_text:
+                text_changed.append(document.pk)
         else:
             unchanged += 1
         tick()
@@ -201,6 +197,16 @@ def _store_documents(cleaned, source_ids, rejected_sources, tick) -> tuple[dict[
         Document.objects.filter(pk__in=chunk).update(embedding=None, embedded_at=None)
     counts = {"documents_created": len(new), "documents_updated": len(changed), "documents_unchanged": unchanged}
     return counts, rejected
+
+
+def _update(row, fields: dict, now) -> bool:
+    """Set `fields` on a stored source or document; whether any of them changed (its `updated_at` moves then)."""
+    if all(getattr(row, name) == value for name, value in fields.items()):
+        return False
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.updated_at = now
+    return True
 
 
 def export_registry() -> dict:
