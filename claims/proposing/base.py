@@ -28,13 +28,18 @@ class Candidate:
     @property
     def target(self) -> tuple[str, int | str]:
         """What makes a proposal unique for its claim."""
-        if self.document_id is not None:
-            return ("document", self.document_id)
-        if self.source_id is not None:
-            return ("source", self.source_id)
-        if self.earlier_claim_id is not None:
-            return ("earlier_claim", self.earlier_claim_id)
-        return ("external_url", self.external_url)
+        return target_of(self)
+
+
+def target_of(found) -> tuple[str, int | str]:
+    """The one target of a candidate or a stored Proposal (both carry the same four target fields)."""
+    if found.document_id is not None:
+        return ("document", found.document_id)
+    if found.source_id is not None:
+        return ("source", found.source_id)
+    if found.earlier_claim_id is not None:
+        return ("earlier_claim", found.earlier_claim_id)
+    return ("external_url", found.external_url)
 
 
 class Proposer(Protocol):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim, Document, Proposal, ProposalStatus, WorkStatus
-from claims.proposing.base import Candidate, Proposer, ProposerUnavailable
+from claims.proposing.base import Candidate, Proposer, ProposerUnavailable, target_of
 from claims.proposing.earlier_claims import EarlierClaimsProposer
 from claims.proposing.factcheck_search import FactCheckSearchProposer
 from claims.proposing.named_sources import NamedSourcesProposer
@@ -139,7 +139,7 @@ def _store_proposals(claim: Claim, candidates: list[Candidate]) -> int:
     for candidate in candidates:
         if candidate.target not in best or candidate.score > best[candidate.target].score:
             best[candidate.target] = candidate
-    existing = {_proposal_target(p): p for p in claim.proposals.all()}
+    existing = {target_of(p): p for p in claim.proposals.all()}
     new, refreshed = [], []
     for target, candidate in best.items():
         fields = {
@@ -169,16 +169,6 @@ def _store_proposals(claim: Claim, candidates: list[Candidate]) -> int:
     Proposal.objects.bulk_create(new, ignore_conflicts=True)
     Proposal.objects.bulk_update(refreshed, ["method", "score", "reason"])
     return len(new)
-
-
-def _proposal_target(proposal: Proposal) -> tuple:
-    if proposal.document_id is not None:
-        return ("document", proposal.document_id)
-    if proposal.source_id is not None:
-        return ("source", proposal.source_id)
-    if proposal.earlier_claim_id is not None:
-        return ("earlier_claim", proposal.earlier_claim_id)
-    return ("external_url", proposal.external_url)
 
 
 @transaction.atomic
