@@ -52,3 +52,10 @@ def test_the_web_form_and_the_api_say_processing_is_delayed(broker_down, client,
     assert response.status_code == 202
     assert response.json()["processing_delayed"] is True
     assert response.json()["extraction_status"] == WorkStatus.PENDING
+
+
+def test_a_task_name_nothing_registers_is_an_error_not_a_delayed_row():
+    from factcheck.queueing import send
+
+    with pytest.raises(KeyError):
+        send("claims.no_such_task", 1)
