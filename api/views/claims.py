@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -84,6 +85,13 @@ class ClaimViewSet(viewsets.GenericViewSet):
         if self.action == "retrieve":
             return [JSONRenderer(), JSONLDRenderer()]
         return [JSONRenderer()]
+
+    def filter_queryset(self, queryset):
+        # Read scope is not told who reviews what: naming a reviewer in the filter would tell it all the same.
+        assignee = self.request.query_params.get("assignee", "").strip().lower()
+        if assignee not in ("", "me", "none") and scope_level(self.request) < REVIEW:
+            raise ValidationError({"assignee": ["Filtering by a reviewer's name needs review scope."]})
+        return super().filter_queryset(queryset)
 
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())

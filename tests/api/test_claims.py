@@ -131,3 +131,13 @@ def test_a_search_over_the_limits_is_a_400_naming_q(read_key, q):
 def test_a_search_at_the_word_limit_is_answered(read_key, settings):
     response = read_key.get("/api/v1/claims/", {"q": " ".join(["Radweg"] * settings.SEARCH_MAX_WORDS)})
     assert response.status_code == 200
+
+
+def test_read_scope_cannot_learn_who_reviews_what_from_the_assignee_filter(read_key, reviewer_key, claim, alice):
+    review_services.transition(claim_id=claim.pk, action="take", actor=alice)
+    response = read_key.get("/api/v1/claims/", {"assignee": "alice"})
+    assert response.status_code == 400 and "assignee" in response.json()["error"]["fields"]
+    # Without a name it tells nothing about anyone; review scope names reviewers anyway.
+    assert read_key.get("/api/v1/claims/", {"assignee": "none"}).status_code == 200
+    ids = [row["id"] for row in reviewer_key.get("/api/v1/claims/", {"assignee": "alice"}).json()["results"]]
+    assert ids == [claim.pk]
