@@ -283,16 +283,16 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic work (run `celery -A factcheck beat`): claims are proposed sources again when new documents arrive, and
-# work the queue lost or never got (the broker was down when it was stored) is sent again (claims/queueing.py).
+# work the queue lost or never got (the broker was down when it was stored) is sent again (factcheck/queueing.py):
+# articles and claims by the claims app's sweep, webhook deliveries by the API app's, at the same interval.
+SWEEP_EVERY_SECONDS = env_int("SWEEP_EVERY_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "repropose-for-new-documents": {
         "task": "claims.repropose_for_new_documents",
         "schedule": env_int("REPROPOSE_EVERY_SECONDS", 900),
     },
-    "sweep-stranded-work": {
-        "task": "claims.sweep_stranded_work",
-        "schedule": env_int("SWEEP_EVERY_SECONDS", 60),
-    },
+    "sweep-stranded-work": {"task": "claims.sweep_stranded_work", "schedule": SWEEP_EVERY_SECONDS},
+    "sweep-stuck-deliveries": {"task": "api.sweep_stuck_deliveries", "schedule": SWEEP_EVERY_SECONDS},
 }
 # Pending work whose task was sent this long ago and never started is sent again by the sweeper.
 STRANDED_AFTER_SECONDS = env_int("STRANDED_AFTER_SECONDS", 600)

@@ -76,7 +76,7 @@ class Article(models.Model):
     ingested_at = models.DateTimeField(_("ingested at"), auto_now_add=True, db_index=True)
 
     # When the extraction task was last handed to the queue; None while it could not be (the broker was down):
-    # processing is delayed, and the sweeper sends it once the broker is back (claims/queueing.py).
+    # processing is delayed, and the sweeper sends it once the broker is back (factcheck/queueing.py).
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     extraction_status = models.CharField(
         _("extraction status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.PENDING

@@ -141,7 +141,7 @@ class Claim(models.Model):
     cited_outlet = models.CharField(_("cited outlet"), max_length=300, blank=True)
     is_direct_quote = models.BooleanField(_("direct quote"), default=False)
     # The names of the CORRECTABLE_FIELDS a reviewer set by hand: re-running the extraction leaves them as they are
-    # (claims.services._store_analysis), and the claim page marks them.
+    # (claims.services.extraction), and the claim page marks them.
     corrected_fields = models.JSONField(_("corrected by a reviewer"), default=list, blank=True)
     # Numbers, dates and names found in the sentence: {"numbers": [...], "dates": [...], "names": [...]}.
     entities = models.JSONField(_("entities"), default=dict, blank=True)
