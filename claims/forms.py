@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.analysis.html import looks_like_html
 from claims.models.articles import InputFormat
+from claims.registry.rows import HTTP_URL
 
 
 class IngestForm(forms.Form):
@@ -35,6 +36,8 @@ class IngestForm(forms.Form):
         label=_("URL"),
         required=False,
         assume_scheme="https",
+        # http(s) only, the ingest service's rule: an ftp:// address is a form error, not a refusal after sending.
+        validators=[HTTP_URL],
         max_length=2000,
         help_text=_(
             "Given alone, the page at this address is fetched and its article stored. "

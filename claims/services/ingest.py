@@ -17,7 +17,7 @@ from claims.models.articles import InputFormat
 from claims.registry.rows import HTTP_URL
 from claims.services.extraction import queue_extraction
 
-# An article's origin: the column's length (the rule for the URL itself is the forms', `HTTP_URL`).
+# An article's origin: the column's length (the rule for the URL itself is `HTTP_URL`, the ingest form's too).
 ARTICLE_URL_MAX_LENGTH = 2000
 
 

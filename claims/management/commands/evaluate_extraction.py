@@ -74,7 +74,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language",
             default="",
-            help="the sentences' language (de, en); by default detected from the file's text, as for an article",
+            help="the sentences' language (de, en): by default English for --ct24, detected from the text (as for an "
+            "article) for --ct25 and --attribution; --gold always detects the article's",
         )
 
     def handle(self, *args, gold, article, ct24, ct25, attribution, language, worst, limit, baseline, names, **options):
