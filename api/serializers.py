@@ -269,8 +269,9 @@ class CheckworthinessReasonSerializer(serializers.Serializer):
 
 
 class ClaimDetailSerializer(ClaimSerializer):
-    """A claim with its place in the article, its verdict and rationale (once approved), the accepted evidence
-    and its history; with review scope also the open proposals and the actions the caller may take."""
+    """A claim with its place in the article, its verdict and rationale (once approved), its evidence and its
+    history; with review scope also every proposal (proposed, accepted, rejected) and the actions the caller may
+    take."""
 
     start = serializers.IntegerField(help_text="Character offset into the article's text.")
     end = serializers.IntegerField()
