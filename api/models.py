@@ -115,6 +115,9 @@ class WebhookDelivery(models.Model):
     response_code = models.PositiveIntegerField(_("response code"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When the queue took its task (factcheck.queueing.send's mark); None while pending means the broker never got
+    # it, and the sweep sends it at its next run (api.services.sweep_stuck_deliveries).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 

@@ -13,7 +13,7 @@ import urllib3
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from api.models import ApiKey, DeliveryStatus, EventType, Webhook, WebhookDelivery, hash_secret
@@ -140,11 +140,16 @@ def queue_deliveries(*, event_id: int) -> list[int]:
                 delivery = WebhookDelivery.objects.create(
                     webhook=webhook, event=event, event_type=event_type, body=body
                 )
-                send_on_commit(DELIVER_TASK, delivery.pk)
+                send_on_commit(DELIVER_TASK, delivery.pk, mark=_queued(delivery.pk))
         except IntegrityError:
             continue
         queued.append(delivery.pk)
     return queued
+
+
+def _queued(delivery_id: int):
+    """The mark `factcheck.queueing.send` stamps once the queue took a delivery's task."""
+    return WebhookDelivery.objects.filter(pk=delivery_id), "queued_at"
 
 
 SIGNATURE_HEADER = "X-Factcheck-Signature"
@@ -167,9 +172,23 @@ class DeliveryFailed(Exception):
         self.retry_in = retry_in
 
 
+# The delivery task's hard time limit (api/tasks.py), in seconds.
+DELIVERY_TIME_LIMIT = 90
+
+
+def longest_retry_delay() -> int:
+    """The longest a retry may wait in the queue. Redis hands a message out again when the worker that reserved it
+    has not acknowledged it within the visibility timeout; a retry's message is reserved while it waits for its
+    countdown and, the task being acks_late, acknowledged only after it ran. So the countdown and the run together
+    stay well inside the timeout (half of what the run leaves), or the retry would run twice."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return max(1, (visibility - DELIVERY_TIME_LIMIT) // 2)
+
+
 def retry_delay(attempts: int) -> int:
-    """Seconds to wait after a delivery's `attempts`th failed attempt: 10 s, 20 s, 40 s, ... at most an hour."""
-    return min(3600, settings.WEBHOOK_RETRY_BACKOFF * 2 ** max(0, attempts - 1))
+    """Seconds to wait after a delivery's `attempts`th failed attempt: 10 s, 20 s, 40 s, ..., doubling up to
+    `longest_retry_delay()` (405 s with the default visibility timeout of 900 s)."""
+    return min(longest_retry_delay(), settings.WEBHOOK_RETRY_BACKOFF * 2 ** max(0, attempts - 1))
 
 
 def deliver(*, delivery_id: int) -> WebhookDelivery | None:
@@ -232,14 +251,16 @@ def deliver(*, delivery_id: int) -> WebhookDelivery | None:
 
 
 def sweep_stuck_deliveries(*, limit: int = 500) -> int:
-    """Send again the deliveries the queue lost or never got: pending ones not attempted `STRANDED_AFTER_SECONDS`
-    after they were stored (the broker was down, or the message was lost), and retrying ones whose next attempt is
-    that long overdue (the retry was lost with its worker). Periodic (Celery beat, next to the claims app's sweep);
-    the number sent. Sending one that is merely slow costs nothing: a succeeded delivery is not sent again, and
-    receivers de-duplicate on the delivery id."""
+    """Send again the deliveries the queue lost or never got: pending ones the queue never took (the broker was
+    down: no `queued_at`) at once, pending ones queued `STRANDED_AFTER_SECONDS` ago and never attempted (the
+    message was lost), and retrying ones whose next attempt is that long overdue (the retry was lost with its
+    worker). Periodic (Celery beat, next to the claims app's sweep); the number sent. Sending one that is merely
+    slow costs nothing: a succeeded delivery is not sent again, and receivers de-duplicate on the delivery id."""
     now = timezone.now()
     stranded = datetime.timedelta(seconds=settings.STRANDED_AFTER_SECONDS)
-    never_attempted = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lt=now - stranded)
+    never_attempted = WebhookDelivery.objects.filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - stranded), status=DeliveryStatus.PENDING
+    )
     due = list(never_attempted.order_by("pk").values_list("pk", flat=True)[:limit])
     retrying = WebhookDelivery.objects.filter(status=DeliveryStatus.RETRYING, last_attempt_at__lt=now - stranded)
     for delivery_id, attempts, last_attempt_at in retrying.order_by("last_attempt_at").values_list(
@@ -249,7 +270,7 @@ def sweep_stuck_deliveries(*, limit: int = 500) -> int:
             due.append(delivery_id)
     sent = 0
     for delivery_id in due:
-        if not send(DELIVER_TASK, delivery_id):
+        if not send(DELIVER_TASK, delivery_id, mark=_queued(delivery_id)):
             break
         sent += 1
     if sent:

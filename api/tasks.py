@@ -14,7 +14,7 @@ from api import services
     reject_on_worker_lost=True,
     max_retries=None,
     soft_time_limit=60,
-    time_limit=90,
+    time_limit=services.DELIVERY_TIME_LIMIT,
 )
 def deliver_webhook(self, delivery_id: int) -> str | None:
     try:

@@ -193,7 +193,7 @@ def test_the_admin_lists_deliveries(client, receiver, claim, alice, django_captu
 
 
 def stored_delivery(receiver, claim, *, age: int, **fields) -> WebhookDelivery:
-    """A delivery of the claim's first event stored `age` seconds ago, as if its task never ran."""
+    """A delivery of the claim's first event stored and queued `age` seconds ago, as if its task never ran."""
     from django.utils import timezone
 
     from reviews.models import ClaimEvent
@@ -202,7 +202,8 @@ def stored_delivery(receiver, claim, *, age: int, **fields) -> WebhookDelivery:
     event = ClaimEvent.objects.filter(claim=claim).first()
     delivery = WebhookDelivery.objects.create(webhook=webhook, event=event, event_type="claim.state_changed", body="{}")
     created_at = timezone.now() - timedelta(seconds=age)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(created_at=created_at, **fields)
+    stamps = {"created_at": created_at, "queued_at": created_at}
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(**{**stamps, **fields})
     return delivery
 
 
@@ -225,6 +226,26 @@ def test_a_delivery_stored_a_moment_ago_is_left_to_its_task(receiver, claim, set
     assert services.sweep_stuck_deliveries() == 0
     recent.refresh_from_db()
     assert (recent.status, recent.attempts, receiver.received) == (DeliveryStatus.PENDING, 0, [])
+
+
+def test_a_delivery_the_queue_never_took_is_sent_at_the_next_sweep(receiver, claim, settings):
+    """No `queued_at`: the broker never got its task, so the sweep need not wait for it to look stranded."""
+    from api import services
+
+    settings.STRANDED_AFTER_SECONDS = 600
+    lost = stored_delivery(receiver, claim, age=5, queued_at=None)
+    assert services.sweep_stuck_deliveries() == 1
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts, len(receiver.received)) == (DeliveryStatus.SUCCEEDED, 1, 1)
+    assert lost.queued_at is not None
+
+
+def test_a_delivery_the_queue_took_is_stamped_queued(receiver, claim, alice, django_capture_on_commit_callbacks):
+    Webhook.objects.create(name="cms", url=receiver.url, secret="k")
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.transition(claim_id=claim.pk, action="take", actor=alice)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.SUCCEEDED and delivery.queued_at is not None
 
 
 def test_a_retry_long_overdue_is_sent_again_and_one_not_yet_due_is_not(receiver, claim, settings):
@@ -274,11 +295,47 @@ def test_a_delivery_stored_while_the_broker_is_down_waits_for_the_sweep(receiver
     with using_broker("redis://127.0.0.1:1/0"):
         review_services.transition(claim_id=claim.pk, action="take", actor=alice)
     delivery = WebhookDelivery.objects.get()
-    assert (delivery.status, delivery.attempts, receiver.received) == (DeliveryStatus.PENDING, 0, [])
-    settings.STRANDED_AFTER_SECONDS = 0
+    assert (delivery.status, delivery.attempts, delivery.queued_at, receiver.received) == (
+        DeliveryStatus.PENDING,
+        0,
+        None,
+        [],
+    )
+    # Sent at the sweep's next run, not only once it has waited STRANDED_AFTER_SECONDS.
+    settings.STRANDED_AFTER_SECONDS = 600
     assert services.sweep_stuck_deliveries() == 1
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SUCCEEDED and len(receiver.received) == 1
+
+
+@pytest.mark.parametrize("visibility_timeout", [900, 300, 120])
+def test_every_retry_countdown_ends_inside_the_visibility_timeout(settings, visibility_timeout):
+    """A retry's message is reserved during its countdown and acknowledged after its run: both together must end
+    before Redis hands the message out again, or the retry runs twice."""
+    from api import services
+
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": visibility_timeout,
+    }
+    settings.WEBHOOK_MAX_RETRIES, settings.WEBHOOK_RETRY_BACKOFF = 8, 10
+    delays = [services.retry_delay(attempts) for attempts in range(1, settings.WEBHOOK_MAX_RETRIES + 1)]
+    assert all(delay + services.DELIVERY_TIME_LIMIT < visibility_timeout for delay in delays)
+    assert delays == sorted(delays) and delays[0] == 10
+
+
+def test_a_late_retry_is_scheduled_inside_the_visibility_timeout(receiver, claim, settings):
+    from api import services
+
+    settings.WEBHOOK_MAX_RETRIES, settings.WEBHOOK_RETRY_BACKOFF = 8, 10
+    receiver.statuses = [500]
+    late = stored_delivery(receiver, claim, age=3600, status=DeliveryStatus.RETRYING, attempts=7)
+    with pytest.raises(services.DeliveryFailed) as failed:
+        services.deliver(delivery_id=late.pk)
+    visibility_timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert failed.value.retry_in + services.DELIVERY_TIME_LIMIT < visibility_timeout
+    late.refresh_from_db()
+    assert (late.status, late.attempts) == (DeliveryStatus.RETRYING, 8)
 
 
 def test_the_webhook_sweep_runs_as_often_as_the_claims_sweep():
