@@ -6,7 +6,8 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.text import format_lazy
+from django.utils.html import format_html
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import IngestForm
@@ -131,12 +132,69 @@ class SpeakerAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
 
 
+# Evidence rests on the accepted proposal that found it, and a proposal goes with its document or source: deleting
+# one would leave evidence pointing at nothing (the database refuses that row, a check constraint). The admin
+# refuses such a delete before it starts, naming the evidence, so that nothing of the record is lost.
+
+
+def evidence_in_the_way(proposals) -> list[str]:
+    """The evidence that rests on `proposals` (a queryset), each as a line for the admin's list of protected
+    objects: the claim it supports, linked to the claim's admin page."""
+    lines = []
+    resting = proposals.filter(evidence__isnull=False).select_related("claim").order_by("claim_id", "pk")
+    for proposal in resting:
+        lines.append(
+            format_html(
+                '{}: <a href="{}">{}</a> ({})',
+                _("Evidence for the claim"),
+                reverse("admin:claims_claim_change", args=[proposal.claim_id]),
+                Truncator(proposal.claim.text).chars(120),
+                proposal,
+            )
+        )
+    return lines
+
+
+class KeepsEvidence:
+    """An admin whose rows evidence may rest on: a delete that would take such evidence's proposal with it is
+    refused (Django's "protected objects" page, for the delete view and the bulk delete alike) with a message
+    saying what to do instead."""
+
+    refused_delete_message = _(
+        "Evidence on a claim rests on this, through the proposal it was accepted from. Evidence is part of the "
+        "claim's record, so this is kept: nothing is deleted."
+    )
+
+    def proposals_deleted_with(self, ids: list[int]):
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        ids = [obj.pk for obj in objs]
+        in_the_way = evidence_in_the_way(self.proposals_deleted_with(ids))
+        if in_the_way:
+            self.message_user(request, self.refused_delete_message, messages.ERROR)
+        return deleted, counts, perms_needed, [*protected, *in_the_way]
+
+
 # Django 6 reads a URL typed without a scheme as https; say so now, as the ingest form does.
 URL_FORM_FIELD = {models.URLField: {"assume_scheme": "https"}}
 
 
+class DocumentFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        deleted = [form.instance.pk for form in self.deleted_forms if form.instance.pk]
+        in_the_way = evidence_in_the_way(Proposal.objects.filter(document__in=deleted)) if deleted else []
+        if in_the_way:
+            raise ValidationError(
+                [_("A document evidence rests on is not deleted; it stays part of the claim's record.")] + in_the_way
+            )
+
+
 class DocumentInline(admin.TabularInline):
     model = Document
+    formset = DocumentFormSet
     fields = ["title", "url", "language", "published_on"]
     formfield_overrides = URL_FORM_FIELD
     extra = 0
@@ -173,7 +231,7 @@ class RegistryImportForm(forms.Form):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(KeepsEvidence, admin.ModelAdmin):
     list_display = ["name", "key", "kind", "domain", "language", "reliability", "active", "document_count"]
     list_filter = ["kind", "reliability", "active", "language"]
     search_fields = ["name", "key", "domain", "aliases", "notes", "reliability_note"]
@@ -181,6 +239,14 @@ class SourceAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [DocumentInline]
     actions = ["activate", "deactivate", *(_set_reliability(level) for level in Reliability)]
+    refused_delete_message = _(
+        "Evidence on a claim rests on this source or one of its documents, through the proposal it was accepted "
+        "from. Evidence is part of the claim's record, so the source is kept: nothing is deleted. Mark the source "
+        "inactive instead."
+    )
+
+    def proposals_deleted_with(self, ids):
+        return Proposal.objects.filter(Q(source__in=ids) | Q(document__source__in=ids))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(document_count=Count("documents"))
@@ -261,7 +327,7 @@ class EmbeddedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(KeepsEvidence, admin.ModelAdmin):
     list_display = ["title", "source", "key", "language", "published_on", "is_embedded", "created_at"]
     list_filter = [
         EmbeddedFilter,
@@ -278,6 +344,9 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["embedded_at", "created_at", "updated_at"]
     formfield_overrides = URL_FORM_FIELD
     actions = ["embed_again"]
+
+    def proposals_deleted_with(self, ids):
+        return Proposal.objects.filter(document__in=ids)
 
     def get_queryset(self, request):
         # The vector itself is never shown; the list only says whether there is one.
@@ -313,9 +382,12 @@ class FetchAllowedHostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(KeepsEvidence, admin.ModelAdmin):
     list_display = ["claim", "method", "score", "status", "document", "source", "earlier_claim", "created_at"]
     list_filter = ["method", "status"]
     search_fields = ["claim__text", "reason", "external_url"]
     raw_id_fields = ["claim", "document", "source", "earlier_claim"]
     list_select_related = ["claim", "document", "source", "earlier_claim"]
+
+    def proposals_deleted_with(self, ids):
+        return Proposal.objects.filter(pk__in=ids)

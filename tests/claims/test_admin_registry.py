@@ -219,3 +219,132 @@ def test_a_reviewer_cannot_reach_the_source_admin_or_change_anything(client, ali
     upload = SimpleUploadedFile("registry.json", SAMPLE_REGISTRY.read_bytes())
     client.post(reverse("admin:claims_source_import"), {"file": upload})
     assert list(Source.objects.values_list("pk", "active")) == [(source.pk, True)]
+
+
+# Evidence rests on the proposal that found it: a document or source deleted would take the proposal with it and
+# leave the evidence pointing at nothing. Such a delete is refused, naming the evidence, and nothing is deleted.
+
+
+def evidence_on(target, **proposal_fields):
+    """A claim with evidence from an accepted proposal of `target` (a document or a source)."""
+    from claims.models import Proposal, ProposalMethod, ProposalStatus
+    from reviews.models import Evidence
+    from tests.factories import make_article, make_claim
+
+    text = "Die Arbeitslosigkeit ist gesunken."
+    claim = make_claim(make_article(text=text), start=0, end=len(text))
+    field = "document" if isinstance(target, Document) else "source"
+    proposal = Proposal.objects.create(
+        claim=claim,
+        method=ProposalMethod.HYBRID,
+        score=0.9,
+        status=ProposalStatus.ACCEPTED,
+        **{field: target},
+        **proposal_fields,
+    )
+    return Evidence.objects.create(claim=claim, proposal=proposal, note="Belegt die Zahl.")
+
+
+def assert_nothing_deleted(evidence, *rows) -> None:
+    from reviews.models import Evidence
+
+    for row in rows:
+        assert type(row).objects.filter(pk=row.pk).exists()
+    kept = Evidence.objects.get(pk=evidence.pk)
+    assert kept.proposal_id == evidence.proposal_id and kept.note == evidence.note
+
+
+def test_deleting_a_document_evidence_rests_on_is_refused_and_names_the_evidence(admin_client):
+    document = make_document(title="Arbeitsmarktbericht")
+    evidence = evidence_on(document)
+    url = reverse("admin:claims_document_delete", args=[document.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "Die Arbeitslosigkeit ist gesunken." in page.content.decode()
+    claim_link = reverse("admin:claims_claim_change", args=[evidence.claim_id])
+    assert f'href="{claim_link}"' in page.content.decode()
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200 and response.context["protected"]
+    assert_nothing_deleted(evidence, document, document.source, evidence.proposal)
+
+
+def test_deleting_a_source_whose_document_evidence_rests_on_is_refused(admin_client):
+    document = make_document(title="Arbeitsmarktbericht")
+    evidence = evidence_on(document)
+    url = reverse("admin:claims_source_delete", args=[document.source.pk])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200 and "Die Arbeitslosigkeit ist gesunken." in response.content.decode()
+    assert_nothing_deleted(evidence, document, document.source)
+
+
+def test_deleting_a_source_evidence_rests_on_itself_is_refused(admin_client):
+    source = make_source(name="Statistisches Amt")
+    evidence = evidence_on(source)
+    response = admin_client.post(reverse("admin:claims_source_delete", args=[source.pk]), {"post": "yes"})
+    assert response.status_code == 200 and response.context["protected"]
+    assert_nothing_deleted(evidence, source)
+
+
+def test_deleting_selected_documents_is_refused_as_a_whole_when_evidence_rests_on_one(admin_client):
+    spare, used = make_document(), make_document()
+    evidence = evidence_on(used)
+    response = admin_client.post(
+        DOCUMENTS, {"action": "delete_selected", "_selected_action": [spare.pk, used.pk], "post": "yes"}
+    )
+    assert response.status_code == 200 and "Die Arbeitslosigkeit ist gesunken." in response.content.decode()
+    assert_nothing_deleted(evidence, spare, used)
+
+
+def test_deleting_a_document_inline_on_its_source_is_refused_when_evidence_rests_on_it(admin_client):
+    source = make_source(name="Bundestag", key="bundestag")
+    document = make_document(source, title="Drucksache")
+    evidence = evidence_on(document)
+    prefix = "documents"
+    data = {
+        "key": source.key,
+        "name": source.name,
+        "kind": source.kind,
+        "domain": "",
+        "language": "",
+        "aliases": "[]",
+        "reliability": source.reliability,
+        "reliability_note": "",
+        "active": "on",
+        "notes": "",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "1",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+        f"{prefix}-0-id": document.pk,
+        f"{prefix}-0-source": source.pk,
+        f"{prefix}-0-title": document.title,
+        f"{prefix}-0-url": "",
+        f"{prefix}-0-language": "",
+        f"{prefix}-0-published_on": "",
+        f"{prefix}-0-DELETE": "on",
+        "_save": "Save",
+    }
+    response = admin_client.post(reverse("admin:claims_source_change", args=[source.pk]), data)
+    assert response.status_code == 200
+    assert "Die Arbeitslosigkeit ist gesunken." in str(
+        response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    )
+    assert_nothing_deleted(evidence, document)
+
+
+def test_deleting_an_accepted_proposal_evidence_rests_on_is_refused(admin_client):
+    evidence = evidence_on(make_document())
+    url = reverse("admin:claims_proposal_delete", args=[evidence.proposal.pk])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200 and response.context["protected"]
+    assert_nothing_deleted(evidence)
+
+
+def test_a_document_only_proposals_point_at_is_deleted_with_its_proposals(admin_client):
+    from claims.models import Proposal, ProposalMethod
+    from tests.factories import make_claim
+
+    document = make_document()
+    Proposal.objects.create(claim=make_claim(), document=document, method=ProposalMethod.HYBRID, score=0.5)
+    response = admin_client.post(reverse("admin:claims_document_delete", args=[document.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists() and not Proposal.objects.exists()
