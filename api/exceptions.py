@@ -11,14 +11,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from reviews import workflow
-from reviews.services import Conflict
+from reviews.refusals import Kind, Refusal
 
 CODES = {
     400: "invalid",
@@ -56,14 +56,23 @@ def _fields(detail) -> dict[str, list[str]]:
     return {"non_field_errors": _strings(detail)}
 
 
+# The review's refusals by kind: status, code, and the message (None: the refusal's own); field messages go with
+# all but conflicts, whose message says it all.
+REFUSALS = {
+    Kind.GUARD_FAILED: (400, "guard_failed", _lazy("The action needs more: see the fields.")),
+    Kind.INVALID: (400, "invalid", _lazy("The request is not valid: see the fields.")),
+    Kind.NOT_PERMITTED: (403, "permission_denied", None),
+    Kind.WRONG_STATE: (409, "conflict", None),
+    Kind.CONFLICT: (409, "conflict", None),
+}
+
+
 def handle_exception(exc, context):
     fields = None
-    if isinstance(exc, workflow.GuardFailed):
-        return _response(400, "guard_failed", _("The action needs more: see the fields."), _fields(exc.messages))
-    if isinstance(exc, workflow.NotPermitted):
-        return _response(403, "permission_denied", str(exc), _fields(exc.messages))
-    if isinstance(exc, workflow.WrongState | Conflict):
-        return _response(409, "conflict", str(exc))
+    if isinstance(exc, Refusal):
+        status_code, code, message = REFUSALS[exc.kind]
+        fields = None if status_code == status.HTTP_409_CONFLICT else _fields(exc.messages)
+        return _response(status_code, code, str(message or exc), fields)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return _response(400, "invalid", _("The request is not valid: see the fields."), _fields(detail))

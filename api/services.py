@@ -19,6 +19,7 @@ from django.utils import timezone
 from api.models import ApiKey, DeliveryStatus, EventType, Webhook, WebhookDelivery, hash_secret
 from factcheck.queueing import send, send_on_commit
 from reviews.models import ClaimEvent, EventKind
+from reviews.workflow import TRANSITIONS
 
 logger = logging.getLogger(__name__)
 
@@ -78,18 +79,16 @@ def revoke_api_keys(*, key_ids: list[int]) -> int:
     return ApiKey.objects.filter(pk__in=key_ids, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+# The webhook event type of the history rows webhooks announce; a transition's is in its row of the workflow's table.
+ANNOUNCED_KINDS = {EventKind.ADDED: EventType.CLAIM_CREATED}
+
+
 def event_type_of(event: ClaimEvent) -> str | None:
     """The webhook event type of a claim's history row, or None for changes webhooks do not announce."""
-    if event.kind == EventKind.ADDED:
-        return EventType.CLAIM_CREATED
-    if event.kind != EventKind.TRANSITION:
-        return None
-    action = (event.data or {}).get("action")
-    if action == "approve":
-        return EventType.VERDICT_APPROVED
-    if action == "reopen":
-        return EventType.VERDICT_REOPENED
-    return EventType.STATE_CHANGED
+    if event.kind == EventKind.TRANSITION:
+        transition = TRANSITIONS.get((event.data or {}).get("action"))
+        return EventType(transition.announced_as) if transition else EventType.STATE_CHANGED
+    return ANNOUNCED_KINDS.get(event.kind)
 
 
 def event_body(event: ClaimEvent, event_type: str) -> str:

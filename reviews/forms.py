@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import SpeakerKind, Verdict
-from reviews import workflow
+from reviews import selectors, workflow
 
 
 class TransitionForm(forms.Form):
@@ -89,16 +89,6 @@ class AddClaimForm(forms.Form):
 BULK_ACTIONS = [("assign", _("Assign")), *[(t.action, t.label) for t in workflow.TRANSITIONS.values()]]
 
 
-def reviewers():
-    """Everybody who may review claims: the people a claim can be assigned to."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__permissions__codename=workflow.REVIEW.split(".")[1])
-        .distinct()
-        .order_by("username")
-    )
-
-
 class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
     claims = forms.TypedMultipleChoiceField(
@@ -115,7 +105,7 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = reviewers()
+        self.fields["assignee"].queryset = selectors.reviewers()
         # Any claim id may be sent; the service reports the ones that do not exist.
         data = self.data.getlist("claims") if hasattr(self.data, "getlist") else []
         self.fields["claims"].choices = [(value, value) for value in data if str(value).isdigit()]

@@ -4,12 +4,19 @@ transaction. The web app, the API and the admin call these; the rules themselves
 A claim's state changes only through `transition`, as a compare-and-set on its version: of two people acting at
 once exactly one wins, the other gets `Conflict` and nothing of theirs is written. Every change calls the
 `claim_changed` signal once its transaction has committed (the hook for webhooks).
+
+Every refusal is one of `reviews.refusals` (not permitted, wrong state, guard failed, invalid, conflict): the web
+app and the API answer them in one place each.
+
+One module for all of them, a little over 400 lines: every write here shares the compare-and-set, the history row
+and the situation the rules read, and none is long.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
@@ -20,12 +27,8 @@ from claims.models import CORRECTABLE_FIELDS, Claim, ClaimState, Proposal, Propo
 from claims.services.proposals import request_proposals
 from reviews import workflow
 from reviews.models import ClaimEvent, Comment, EventKind, Evidence
+from reviews.refusals import Conflict, GuardFailed, Invalid, NotPermitted, Refusal, WrongState
 from reviews.signals import claim_changed
-
-
-class Conflict(Exception):
-    """Somebody else changed the row first, or the claim is no longer in a state that allows the action; nothing was
-    written. The API answers 409."""
 
 
 def record_event(*, claim: Claim, kind: str, actor, note: str = "", data: dict | None = None, **fields) -> ClaimEvent:
@@ -76,6 +79,7 @@ def situation(claim: Claim, actor) -> workflow.Situation:
         permissions=frozenset(actor.get_all_permissions()) if actor.is_active else frozenset(),
         assignee_id=claim.assignee_id,
         proposer_id=claim.verdict_proposed_by_id,
+        verdict=claim.verdict,
         accepted_evidence=evidence,
         dismissed=claim.dismissed_at is not None,
         single_person_approval=settings.SINGLE_PERSON_APPROVAL,
@@ -93,38 +97,24 @@ def transition(
     """Move a claim on by `action`. `version` is the version the person saw (a form's hidden field, the API's
     body): if the claim changed since, nothing happens and `Conflict` is raised.
 
-    Raises `workflow.NotPermitted` (403), `workflow.GuardFailed` (400, with field messages) and `Conflict` (409:
-    somebody acted first, or the claim is in another state).
+    Raises `NotPermitted` (403), `GuardFailed` (400, with field messages), `WrongState` (409: the claim is in
+    another state) and `Conflict` (409: somebody acted first).
     """
     claim = _claim(claim_id)
     if version is not None and claim.version != version:
         raise stale_claim()
-    try:
-        outcome = workflow.check(situation(claim, actor), workflow.Request(action=action, verdict=verdict, note=note))
-    except workflow.WrongState as exc:
-        raise Conflict(str(exc)) from None
-    target = outcome.transition.target
+    outcome = workflow.check(situation(claim, actor), workflow.Request(action=action, verdict=verdict, note=note))
     now = timezone.now()
-    fields = {"state": target, "assignee_id": outcome.assignee_id, "updated_at": now}
-    if action == "propose":
-        fields.update(verdict=verdict, verdict_rationale=note.strip(), verdict_proposed_by_id=actor.pk)
-    elif action == "approve":
-        fields.update(published_verdict="", approved_at=now, approved_by_id=actor.pk)
-    elif action == "reopen":
-        # The published verdict stays visible (under correction) until a new one is approved.
-        fields.update(published_verdict=claim.verdict, verdict="", verdict_proposed_by_id=None)
-    elif action == "send_back":
-        fields.update(verdict="", verdict_proposed_by_id=None)
-    _compare_and_set(claim, **fields)
+    _compare_and_set(claim, **outcome.writes(now=now), updated_at=now)
     record_event(
         claim=claim,
         kind=EventKind.TRANSITION,
         actor=actor,
         note=note.strip(),
         from_state=outcome.transition.source,
-        to_state=target,
-        verdict=verdict if action == "propose" else claim.verdict,
-        data={"action": action, "version": claim.version},
+        to_state=outcome.transition.target,
+        verdict=claim.verdict,
+        data={"action": outcome.transition.action, "version": claim.version},
     )
     return claim
 
@@ -135,11 +125,11 @@ def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Cla
     for themselves (that is `transition(action="take")` for an unverified one)."""
     claim = _claim(claim_id)
     if not actor.has_perm(workflow.ASSIGN):
-        raise workflow.NotPermitted({"assignee": [_("Only editors assign claims.")]})
+        raise NotPermitted({"assignee": [_("Only editors assign claims.")]})
     if assignee is not None and not assignee.has_perm(workflow.REVIEW):
-        raise workflow.GuardFailed({"assignee": [_("%(user)s is not a reviewer.") % {"user": assignee}]})
+        raise GuardFailed({"assignee": [_("%(user)s is not a reviewer.") % {"user": assignee}]})
     if claim.state == ClaimState.APPROVED or claim.dismissed_at is not None:
-        raise Conflict(_("Only claims still in review are assigned."))
+        raise WrongState(_("Only claims still in review are assigned."))
     if version is not None and claim.version != version:
         raise stale_claim()
     assignee_id = assignee.pk if assignee else None
@@ -185,14 +175,11 @@ def correct_attribution(
     the history records it with the old and new values; nothing changed, nothing is written. A new speaker or
     outlet names other sources: the claim's sources are proposed again once this commits.
 
-    Raises `workflow.NotPermitted` (403), `ValidationError` (400, field by field) and `Conflict` (409: the claim
-    changed since `version`, is approved and must be reopened first, or was dismissed).
+    Raises `NotPermitted` (403), `Invalid` (400, field by field), `WrongState` (409: the claim is approved and must
+    be reopened first, or was dismissed) and `Conflict` (409: the claim changed since `version`).
     """
     claim = _claim(claim_id)
-    try:
-        workflow.check_correction(situation(claim, actor))
-    except workflow.WrongState as exc:
-        raise Conflict(str(exc)) from None
+    workflow.check_correction(situation(claim, actor))
     if version is not None and claim.version != version:
         raise stale_claim()
     problems: dict[str, list[str]] = {}
@@ -206,13 +193,13 @@ def correct_attribution(
         if value is not None and len(value) > NAME_LENGTH:
             problems[field_name] = [_("At most %(count)d characters.") % {"count": NAME_LENGTH}]
     if problems:
-        raise ValidationError(problems)
+        raise Invalid(problems)
 
     new: dict = {}
     if name is not None:
         found = Speaker.objects.named(name) if name else None
         if found is not None and speaker_kind and speaker_kind != found.kind:
-            raise ValidationError(
+            raise Invalid(
                 {
                     "speaker_kind": [
                         _("“%(name)s” is known as: %(kind)s. Leave the kind empty, or ask an admin to change it.")
@@ -266,17 +253,14 @@ class BulkReport:
     skipped: dict[int, str] = field(default_factory=dict)
 
 
-def bulk(*, claim_ids: list[int], actor, action: str, assignee=None, note: str = "") -> BulkReport:
-    """Apply one action to several claims, each in its own transaction: a claim that does not allow it is skipped
-    with the reason, the others go on. `action` is a transition, or "assign" (with `assignee`)."""
+def bulk(*, claim_ids: list[int], write: Callable[[int], object]) -> BulkReport:
+    """Apply one write (`transition` or `assign`, given a claim's id) to several claims, each in its own transaction:
+    a claim the write refuses is skipped with the reason, the others go on."""
     report = BulkReport()
     for claim_id in dict.fromkeys(claim_ids):
         try:
-            if action == "assign":
-                assign(claim_id=claim_id, assignee=assignee, actor=actor)
-            else:
-                transition(claim_id=claim_id, action=action, actor=actor, note=note)
-        except (workflow.WorkflowError, Conflict, Claim.DoesNotExist, PermissionDenied) as exc:
+            write(claim_id)
+        except (Refusal, Claim.DoesNotExist) as exc:
             report.skipped[claim_id] = str(exc)
         else:
             report.done.append(claim_id)
@@ -288,7 +272,7 @@ URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 
 def _editable_claim(claim_id: int, actor, permission: str) -> Claim:
     if not actor.has_perm(permission):
-        raise PermissionDenied(_("Your role does not allow this."))
+        raise NotPermitted(_("Your role does not allow this."))
     claim = _claim(claim_id)
     return claim
 
@@ -301,9 +285,9 @@ def add_evidence(*, claim_id: int, actor, url: str, note: str = "") -> Evidence:
     try:
         URL_VALIDATOR(url)
     except ValidationError:
-        raise ValidationError({"url": [_("Enter a web address starting with http:// or https://.")]}) from None
+        raise Invalid({"url": [_("Enter a web address starting with http:// or https://.")]}) from None
     if len(url) > 2000:
-        raise ValidationError({"url": [_("The address is longer than 2,000 characters.")]})
+        raise Invalid({"url": [_("The address is longer than 2,000 characters.")]})
     evidence = Evidence.objects.create(claim=claim, url=url, note=note.strip(), added_by=actor)
     Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
     record_event(claim=claim, kind=EventKind.EVIDENCE_ADDED, actor=actor, note=note.strip(), data={"url": url})
@@ -315,7 +299,7 @@ def add_comment(*, claim_id: int, actor, text: str) -> Comment:
     claim = _editable_claim(claim_id, actor, "reviews.add_comment")
     text = text.strip()
     if not text:
-        raise ValidationError({"text": [_("Write a comment.")]})
+        raise Invalid({"text": [_("Write a comment.")]})
     comment = Comment.objects.create(claim=claim, author=actor, text=text)
     Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
     record_event(claim=claim, kind=EventKind.COMMENTED, actor=actor, data={"comment": comment.pk})
@@ -328,9 +312,9 @@ def dismiss(*, claim_id: int, actor, reason: str, version: int | None = None) ->
     claim = _editable_claim(claim_id, actor, workflow.REVIEW)
     reason = reason.strip()
     if not reason:
-        raise workflow.GuardFailed({"note": [_("Give a reason.")]})
+        raise GuardFailed({"note": [_("Give a reason.")]})
     if claim.state not in (ClaimState.UNVERIFIED, ClaimState.IN_REVIEW) or claim.dismissed_at is not None:
-        raise Conflict(_("Only claims not yet given a verdict can be dismissed."))
+        raise WrongState(_("Only claims not yet given a verdict can be dismissed."))
     updated = Claim.objects.filter(
         pk=claim.pk, version=claim.version if version is None else version, dismissed_at__isnull=True
     ).update(dismissed_at=timezone.now(), dismissal_reason=reason, version=F("version") + 1, updated_at=timezone.now())
@@ -349,7 +333,7 @@ def restore(*, claim_id: int, actor) -> Claim:
         dismissed_at=None, dismissal_reason="", version=F("version") + 1, updated_at=timezone.now()
     )
     if not updated:
-        raise Conflict(_("This claim is not dismissed."))
+        raise WrongState(_("This claim is not dismissed."))
     claim.refresh_from_db()
     record_event(claim=claim, kind=EventKind.RESTORED, actor=actor)
     return claim
@@ -361,7 +345,7 @@ def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
     from claims.models import Article
 
     if not actor.has_perm(workflow.REVIEW):
-        raise PermissionDenied(_("Your role does not allow this."))
+        raise NotPermitted(_("Your role does not allow this."))
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         raise Article.DoesNotExist(f"No article {article_id}.")
@@ -378,7 +362,7 @@ def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
         elif article.claims.filter(start=start, end=end).exists():
             problems["start"] = [_("This passage is already a claim.")]
     if problems:
-        raise ValidationError(problems)
+        raise Invalid(problems)
     claim = Claim.objects.create(
         article=article, start=start, end=end, text=article.text[start:end], language=article.language
     )
@@ -392,14 +376,14 @@ def merge(*, claim_ids: list[int], actor, reason: str = "") -> Claim:
     """Join claims of one article that the extractor split: the first one grows to cover them all (its review
     record stays), the others are dismissed as merged into it."""
     if not actor.has_perm(workflow.REVIEW):
-        raise PermissionDenied(_("Your role does not allow this."))
+        raise NotPermitted(_("Your role does not allow this."))
     claims = list(Claim.objects.filter(pk__in=claim_ids).select_related("article").order_by("start"))
     if len(claims) < 2 or len(claims) != len(set(claim_ids)):
-        raise ValidationError({"claims": [_("Choose two or more claims to merge.")]})
+        raise Invalid({"claims": [_("Choose two or more claims to merge.")]})
     if len({c.article_id for c in claims}) != 1:
-        raise ValidationError({"claims": [_("Only claims of the same article can be merged.")]})
+        raise Invalid({"claims": [_("Only claims of the same article can be merged.")]})
     if any(c.state not in (ClaimState.UNVERIFIED, ClaimState.IN_REVIEW) or c.dismissed_at for c in claims):
-        raise Conflict(_("Only claims not yet given a verdict can be merged."))
+        raise WrongState(_("Only claims not yet given a verdict can be merged."))
     keep, others = claims[0], claims[1:]
     start, end = keep.start, max(c.end for c in claims)
     now = timezone.now()
@@ -434,7 +418,7 @@ def decide_proposal(*, proposal_id: int, actor, accept: bool, note: str = "") ->
     A proposal is decided once: a second decision, by anyone, raises Conflict and changes nothing.
     """
     if not actor.has_perm("claims.change_proposal"):
-        raise PermissionDenied(_("Only reviewers and editors decide on proposals."))
+        raise NotPermitted(_("Only reviewers and editors decide on proposals."))
     status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
     decided = Proposal.objects.filter(pk=proposal_id, status=ProposalStatus.PROPOSED).update(
         status=status, decided_at=timezone.now()

@@ -1,26 +1,28 @@
-"""The reviewers' web app: queues, claim pages, bulk actions and the editors' dashboard."""
+"""The reviewers' web app: queues, claim pages, article pages, bulk actions and the editors' dashboard."""
 
 from django.urls import path
 
-from reviews import views
+from reviews.views import actions, articles, claim, dashboard, queues
 
 app_name = "reviews"
 urlpatterns = [
-    path("queue/", views.my_queue, name="my-queue"),
-    path("claims/", views.claim_list, name="claim-list"),
-    path("claims/bulk/", views.bulk, name="bulk"),
-    path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
-    path("claims/<int:pk>/work/", views.claim_work, name="claim-work"),
-    path("claims/<int:pk>/transition/", views.claim_transition, name="claim-transition"),
-    path("claims/<int:pk>/assign/", views.claim_assign, name="claim-assign"),
-    path("claims/<int:pk>/attribution/", views.correct_attribution, name="correct-attribution"),
-    path("claims/<int:pk>/evidence/", views.add_evidence, name="add-evidence"),
-    path("claims/<int:pk>/comments/", views.add_comment, name="add-comment"),
-    path("claims/<int:pk>/propose-again/", views.propose_again, name="propose-again"),
-    path("claims/<int:pk>/dismiss/", views.dismiss, name="dismiss"),
-    path("claims/<int:pk>/restore/", views.restore, name="restore"),
-    path("proposals/<int:pk>/decide/", views.decide_proposal, name="decide-proposal"),
-    path("articles/<int:article_pk>/claims/add/", views.add_claim, name="add-claim"),
-    path("articles/<int:article_pk>/claims/merge/", views.merge, name="merge"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("queue/", queues.my_queue, name="my-queue"),
+    path("claims/", queues.claim_list, name="claim-list"),
+    path("claims/bulk/", queues.Bulk.as_view(), name="bulk"),
+    path("claims/<int:pk>/", claim.claim_detail, name="claim-detail"),
+    path("claims/<int:pk>/work/", claim.claim_work, name="claim-work"),
+    path("claims/<int:pk>/transition/", actions.ClaimTransition.as_view(), name="claim-transition"),
+    path("claims/<int:pk>/assign/", actions.ClaimAssign.as_view(), name="claim-assign"),
+    path("claims/<int:pk>/attribution/", actions.CorrectAttribution.as_view(), name="correct-attribution"),
+    path("claims/<int:pk>/evidence/", actions.AddEvidence.as_view(), name="add-evidence"),
+    path("claims/<int:pk>/comments/", actions.AddComment.as_view(), name="add-comment"),
+    path("claims/<int:pk>/propose-again/", actions.ProposeAgain.as_view(), name="propose-again"),
+    path("claims/<int:pk>/dismiss/", actions.Dismiss.as_view(), name="dismiss"),
+    path("claims/<int:pk>/restore/", actions.Restore.as_view(), name="restore"),
+    path("proposals/<int:pk>/decide/", actions.DecideProposal.as_view(), name="decide-proposal"),
+    path("articles/<int:pk>/", articles.article_detail, name="article-detail"),
+    path("articles/<int:article_pk>/retry/", articles.article_retry_extraction, name="article-retry"),
+    path("articles/<int:article_pk>/claims/add/", articles.AddClaim.as_view(), name="add-claim"),
+    path("articles/<int:article_pk>/claims/merge/", articles.Merge.as_view(), name="merge"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
 ]

@@ -1,5 +1,6 @@
-"""The review workflow as a table: which action moves a claim from which state to which, who may take it and what
-it needs. Plain Python, no database: `reviews.services.transition` is the one place that applies it.
+"""The review workflow as a table: which action moves a claim from which state to which, who may take it, what it
+needs and what it does (who has the claim after it, the fields it writes, the name it is announced under). Plain
+Python, no database: `reviews.services.transition` is the one place that applies it, and it names no action.
 
     unverified --take--> in_review --propose--> verdict_proposed --approve--> approved
     in_review --give_back--> unverified
@@ -8,15 +9,44 @@ it needs. Plain Python, no database: `reviews.services.transition` is the one pl
 """
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimState, Verdict
+from reviews.refusals import GuardFailed, NotPermitted, Refusal, WrongState
 
 REVIEW = "reviews.review_claim"
 APPROVE = "reviews.approve_verdict"
 REOPEN = "reviews.reopen_verdict"
 ASSIGN = "reviews.assign_claim"
+
+
+class Assignee(Enum):
+    """Who has the claim after a transition."""
+
+    KEEP = "keep"
+    # The person acting, if nobody has it yet: taking a claim, or proposing a verdict on a free one.
+    ACTOR_IF_FREE = "actor_if_free"
+    NOBODY = "nobody"
+
+
+class Value(Enum):
+    """A value a transition writes that depends on the request: the rest of its writes are constants."""
+
+    ACTOR = "actor"
+    VERDICT = "verdict"
+    # The note, without blanks around it: a verdict's rationale.
+    NOTE = "note"
+    # The verdict the claim had before the transition.
+    CURRENT_VERDICT = "current_verdict"
+    NOW = "now"
+
+
+# The names under which a transition is announced to those who follow claims from outside (api.models.EventType).
+STATE_CHANGED = "claim.state_changed"
+VERDICT_APPROVED = "verdict.approved"
+VERDICT_REOPENED = "verdict.reopened"
 
 
 @dataclass(frozen=True)
@@ -29,13 +59,33 @@ class Transition:
     # The note becomes required: why a verdict is sent back or reopened.
     needs_reason: bool = False
     needs_verdict: bool = False
+    # The two-person rule: someone other than the proposer of the verdict acts (unless the desk allows one person).
+    needs_second_person: bool = False
+    assignee: Assignee = Assignee.KEEP
+    # The claim's fields the transition writes besides state and assignee: a constant, or a `Value`.
+    writes: dict[str, object] = field(default_factory=dict, hash=False)
+    announced_as: str = STATE_CHANGED
 
 
 TRANSITIONS = {
     t.action: t
     for t in [
-        Transition("take", _("Take"), ClaimState.UNVERIFIED, ClaimState.IN_REVIEW, REVIEW),
-        Transition("give_back", _("Give back"), ClaimState.IN_REVIEW, ClaimState.UNVERIFIED, REVIEW),
+        Transition(
+            "take",
+            _("Take"),
+            ClaimState.UNVERIFIED,
+            ClaimState.IN_REVIEW,
+            REVIEW,
+            assignee=Assignee.ACTOR_IF_FREE,
+        ),
+        Transition(
+            "give_back",
+            _("Give back"),
+            ClaimState.IN_REVIEW,
+            ClaimState.UNVERIFIED,
+            REVIEW,
+            assignee=Assignee.NOBODY,
+        ),
         Transition(
             "propose",
             _("Propose verdict"),
@@ -43,13 +93,38 @@ TRANSITIONS = {
             ClaimState.VERDICT_PROPOSED,
             REVIEW,
             needs_verdict=True,
+            assignee=Assignee.ACTOR_IF_FREE,
+            writes={"verdict": Value.VERDICT, "verdict_rationale": Value.NOTE, "verdict_proposed_by_id": Value.ACTOR},
         ),
         Transition(
-            "send_back", _("Send back"), ClaimState.VERDICT_PROPOSED, ClaimState.IN_REVIEW, APPROVE, needs_reason=True
+            "send_back",
+            _("Send back"),
+            ClaimState.VERDICT_PROPOSED,
+            ClaimState.IN_REVIEW,
+            APPROVE,
+            needs_reason=True,
+            writes={"verdict": "", "verdict_proposed_by_id": None},
         ),
-        Transition("approve", _("Approve"), ClaimState.VERDICT_PROPOSED, ClaimState.APPROVED, APPROVE),
         Transition(
-            "reopen", _("Reopen for correction"), ClaimState.APPROVED, ClaimState.IN_REVIEW, REOPEN, needs_reason=True
+            "approve",
+            _("Approve"),
+            ClaimState.VERDICT_PROPOSED,
+            ClaimState.APPROVED,
+            APPROVE,
+            needs_second_person=True,
+            writes={"published_verdict": "", "approved_at": Value.NOW, "approved_by_id": Value.ACTOR},
+            announced_as=VERDICT_APPROVED,
+        ),
+        Transition(
+            "reopen",
+            _("Reopen for correction"),
+            ClaimState.APPROVED,
+            ClaimState.IN_REVIEW,
+            REOPEN,
+            needs_reason=True,
+            # The published verdict stays visible (under correction) until a new one is approved.
+            writes={"published_verdict": Value.CURRENT_VERDICT, "verdict": "", "verdict_proposed_by_id": None},
+            announced_as=VERDICT_REOPENED,
         ),
     ]
 }
@@ -64,6 +139,8 @@ class Situation:
     permissions: frozenset[str]
     assignee_id: int | None = None
     proposer_id: int | None = None
+    # The claim's verdict now (a reopened claim keeps it as the published one).
+    verdict: str = ""
     accepted_evidence: int = 0
     dismissed: bool = False
     # A one-person desk may approve its own verdicts (the SINGLE_PERSON_APPROVAL setting, off by default).
@@ -79,32 +156,21 @@ class Request:
     note: str = ""
 
 
-class WorkflowError(Exception):
-    """Base of the refusals below; `messages` maps a field ("action", "verdict", "note", "evidence") to reasons."""
-
-    def __init__(self, messages: dict[str, list[str]]):
-        self.messages = messages
-        super().__init__("; ".join(str(m) for ms in messages.values() for m in ms))
-
-
-class NotPermitted(WorkflowError):
-    """The person lacks the role, or the claim is someone else's. 403."""
-
-
-class WrongState(WorkflowError):
-    """The claim is not (or no longer) in a state that allows the action: usually somebody else acted first. 409."""
-
-
-class GuardFailed(WorkflowError):
-    """The request is missing what the action needs: a verdict, a rationale, evidence. 400, field by field."""
-
-
 @dataclass(frozen=True)
 class Outcome:
     transition: Transition
-    # The claim's assignee after the transition (taking a claim assigns it; giving it back frees it).
+    # The claim's assignee after the transition.
     assignee_id: int | None
-    messages: dict[str, list[str]] = field(default_factory=dict)
+    # What the request gives the transition's `Value`s (all but the time, which the caller knows).
+    values: dict[Value, object] = field(default_factory=dict)
+
+    def writes(self, *, now) -> dict[str, object]:
+        """The claim's fields as the transition leaves them: its state, its assignee and the transition's writes."""
+        values = {**self.values, Value.NOW: now}
+        fields = {"state": self.transition.target, "assignee_id": self.assignee_id}
+        for name, value in self.transition.writes.items():
+            fields[name] = values[value] if isinstance(value, Value) else value
+        return fields
 
 
 def check(situation: Situation, request: Request) -> Outcome:
@@ -141,11 +207,17 @@ def check(situation: Situation, request: Request) -> Outcome:
     if problems:
         raise GuardFailed(problems)
     assignee = situation.assignee_id
-    if transition.action in ("take", "propose") and assignee is None:
-        assignee = situation.actor_id
-    elif transition.action == "give_back":
+    if transition.assignee is Assignee.NOBODY:
         assignee = None
-    return Outcome(transition=transition, assignee_id=assignee)
+    elif transition.assignee is Assignee.ACTOR_IF_FREE and assignee is None:
+        assignee = situation.actor_id
+    values = {
+        Value.ACTOR: situation.actor_id,
+        Value.VERDICT: request.verdict,
+        Value.NOTE: note,
+        Value.CURRENT_VERDICT: situation.verdict,
+    }
+    return Outcome(transition=transition, assignee_id=assignee, values=values)
 
 
 def _check_permission(transition: Transition, situation: Situation) -> None:
@@ -155,7 +227,7 @@ def _check_permission(transition: Transition, situation: Situation) -> None:
     if transition.permission == REVIEW and others_claim and ASSIGN not in situation.permissions:
         raise NotPermitted({"action": [_("This claim is assigned to someone else.")]})
     own_verdict = situation.proposer_id == situation.actor_id
-    if transition.action == "approve" and own_verdict and not situation.single_person_approval:
+    if transition.needs_second_person and own_verdict and not situation.single_person_approval:
         raise NotPermitted({"action": [_("Someone other than the proposer must approve a verdict.")]})
 
 
@@ -190,6 +262,6 @@ def check_correction(situation: Situation) -> None:
 def may_correct(situation: Situation) -> bool:
     try:
         check_correction(situation)
-    except WorkflowError:
+    except Refusal:
         return False
     return True

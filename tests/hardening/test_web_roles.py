@@ -31,7 +31,7 @@ def pages(rows) -> list[str]:
         reverse("reviews:claim-work", args=[rows["pk"]]),
         reverse("reviews:dashboard"),
         reverse("claims:article-list"),
-        reverse("claims:article-detail", args=[rows["article_pk"]]),
+        reverse("reviews:article-detail", args=[rows["article_pk"]]),
         reverse("claims:article-ingest"),
     ]
 
@@ -52,7 +52,7 @@ def forms(rows) -> list[tuple[str, dict]]:
         (reverse("reviews:add-claim", args=[article]), {"start": 0, "end": 5}),
         (reverse("reviews:merge", args=[article]), {"claims": [pk], "reason": "r"}),
         (reverse("claims:article-ingest"), {"text": "Titel\n\nDer Rat sagte, 5 Schulen öffnen."}),
-        (reverse("claims:article-retry", args=[article]), {}),
+        (reverse("reviews:article-retry", args=[article]), {}),
     ]
 
 

@@ -2,11 +2,11 @@
 permissions, states, stale pages and double submits."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims.models import Claim, ClaimState, Proposal, ProposalMethod, ProposalStatus, Speaker, SpeakerKind, Verdict
 from reviews import services, workflow
 from reviews.models import ClaimEvent, EventKind, Evidence
+from reviews.refusals import Invalid, NotPermitted
 from tests.conftest import make_user
 from tests.factories import make_claim, make_document
 
@@ -56,7 +56,7 @@ def test_a_proposal_is_decided_once(alice, erin):
 @pytest.mark.parametrize("user", ["cms", "oscar"])
 def test_api_clients_and_outsiders_may_not_decide(user, request):
     proposal = make_proposal()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         services.decide_proposal(proposal_id=proposal.pk, actor=request.getfixturevalue(user), accept=True)
     assert Proposal.objects.get().status == ProposalStatus.PROPOSED
     assert not Evidence.objects.exists() and not ClaimEvent.objects.exists()
@@ -126,11 +126,11 @@ def test_a_new_speaker_is_made_with_the_kind_chosen(alice):
 def test_another_kind_for_a_known_speaker_is_refused_and_nothing_changes(alice):
     Speaker.objects.create(name="Anna Beispiel", kind=SpeakerKind.PERSON)
     claim = make_claim()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Invalid) as error:
         services.correct_attribution(
             claim_id=claim.pk, actor=alice, speaker="anna beispiel", speaker_kind=SpeakerKind.ORGANISATION
         )
-    assert "speaker_kind" in error.value.message_dict
+    assert "speaker_kind" in error.value.messages
     claim.refresh_from_db()
     assert claim.speaker is None and claim.version == 0 and not ClaimEvent.objects.exists()
 
@@ -163,15 +163,15 @@ def test_a_correction_that_changes_nothing_writes_nothing(alice):
 
 def test_bad_input_is_refused_field_by_field_and_nothing_is_stored(alice):
     claim = make_claim()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Invalid) as error:
         services.correct_attribution(claim_id=claim.pk, actor=alice, speaker="x" * 301, cited_outlet="y" * 301)
-    assert set(error.value.message_dict) == {"speaker", "cited_outlet"}
-    with pytest.raises(ValidationError) as error:
+    assert set(error.value.messages) == {"speaker", "cited_outlet"}
+    with pytest.raises(Invalid) as error:
         services.correct_attribution(claim_id=claim.pk, actor=alice, speaker_kind="robot", speaker="R2")
-    assert set(error.value.message_dict) == {"speaker_kind"}
-    with pytest.raises(ValidationError) as error:
+    assert set(error.value.messages) == {"speaker_kind"}
+    with pytest.raises(Invalid) as error:
         services.correct_attribution(claim_id=claim.pk, actor=alice, speaker_kind=SpeakerKind.PERSON)
-    assert set(error.value.message_dict) == {"speaker_kind"}
+    assert set(error.value.messages) == {"speaker_kind"}
     assert Claim.objects.get(pk=claim.pk).version == 0 and not Speaker.objects.exists()
     assert not ClaimEvent.objects.exists()
 

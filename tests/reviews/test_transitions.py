@@ -151,7 +151,10 @@ def test_bulk_moves_what_allows_it_and_says_why_it_skipped_the_rest(people):
     alice, bob = people["alice"], people["bob"]
     free, theirs, done = make_claim(), claim_in(ClaimState.IN_REVIEW, people, assignee=bob), make_claim()
     services.transition(claim_id=done.pk, action="take", actor=alice)
-    report = services.bulk(claim_ids=[free.pk, theirs.pk, done.pk], actor=alice, action="take")
+    report = services.bulk(
+        claim_ids=[free.pk, theirs.pk, done.pk],
+        write=lambda pk: services.transition(claim_id=pk, action="take", actor=alice),
+    )
     assert report.done == [free.pk]
     assert set(report.skipped) == {theirs.pk, done.pk}
     assert "not possible while the claim is “In review”" in report.skipped[done.pk]
@@ -189,7 +192,7 @@ def test_a_missed_claim_is_added_from_a_selection_and_neighbours_are_merged(peop
     assert added.text == article.text[10:].strip() and added.start == 10
     with pytest.raises(Exception) as refused:
         services.add_claim(article_id=article.pk, start=5, end=2, actor=alice)
-    assert "start" in refused.value.message_dict
+    assert "start" in refused.value.messages
     merged = services.merge(claim_ids=[added.pk, claim.pk], actor=alice, reason="one sentence")
     assert (merged.pk, merged.start, merged.end) == (claim.pk, 0, added.end)
     assert Claim.objects.get(pk=added.pk).dismissal_reason == f"merged into claim {claim.pk}"

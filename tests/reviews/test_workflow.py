@@ -158,3 +158,58 @@ def test_someone_elses_claim_is_corrected_only_by_an_editor():
 def test_a_role_without_review_may_not_correct():
     with pytest.raises(NotPermitted):
         workflow.check_correction(situation(ClaimState.UNVERIFIED, frozenset({"claims.view_claim"})))
+
+
+# What each transition does: the assignee rule and the fields it writes, read from its row of the table ------------
+
+NOW = "now"
+
+
+def outcome_of(action, permissions=None, **fields):
+    state, allowed, needs = CASES[action]
+    return workflow.check(situation(state, permissions or allowed, **fields), Request(action=action, **needs))
+
+
+def test_taking_or_proposing_gives_a_free_claim_to_the_actor_and_giving_back_frees_it():
+    assert outcome_of("take").assignee_id == ME
+    assert outcome_of("propose").assignee_id == ME
+    assert outcome_of("propose", EDITOR_PERMS, assignee_id=OTHER).assignee_id == OTHER
+    assert outcome_of("give_back", assignee_id=ME).assignee_id is None
+    assert outcome_of("approve", assignee_id=OTHER).assignee_id == OTHER
+
+
+def test_each_transition_writes_its_fields_from_the_request_and_the_claim():
+    assert outcome_of("propose").writes(now=NOW) == {
+        "state": ClaimState.VERDICT_PROPOSED,
+        "assignee_id": ME,
+        "verdict": Verdict.CONFIRMED,
+        "verdict_rationale": "the treaty says so",
+        "verdict_proposed_by_id": ME,
+    }
+    assert outcome_of("approve").writes(now=NOW) == {
+        "state": ClaimState.APPROVED,
+        "assignee_id": None,
+        "published_verdict": "",
+        "approved_at": NOW,
+        "approved_by_id": ME,
+    }
+    reopened = outcome_of("reopen", verdict=Verdict.FALSE).writes(now=NOW)
+    assert (reopened["published_verdict"], reopened["verdict"], reopened["verdict_proposed_by_id"]) == (
+        Verdict.FALSE,
+        "",
+        None,
+    )
+    assert outcome_of("send_back").writes(now=NOW) == {
+        "state": ClaimState.IN_REVIEW,
+        "assignee_id": None,
+        "verdict": "",
+        "verdict_proposed_by_id": None,
+    }
+    assert outcome_of("take").writes(now=NOW) == {"state": ClaimState.IN_REVIEW, "assignee_id": ME}
+
+
+def test_approving_and_reopening_are_announced_as_such_and_the_rest_as_state_changes():
+    announced = {action: transition.announced_as for action, transition in workflow.TRANSITIONS.items()}
+    assert announced.pop("approve") == workflow.VERDICT_APPROVED
+    assert announced.pop("reopen") == workflow.VERDICT_REOPENED
+    assert set(announced.values()) == {workflow.STATE_CHANGED}
