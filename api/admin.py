@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from api import services
 from api.models import ApiKey, EventType, Webhook, WebhookDelivery
 from api.permissions import READ, role_level
+from claims.fetching import FetchError
 
 
 @admin.register(ApiKey)
@@ -82,6 +83,22 @@ class WebhookForm(forms.ModelForm):
         widgets = {"secret": forms.PasswordInput(render_value=True)}
 
     url = forms.URLField(label=_("URL"), max_length=2000, assume_scheme="https")
+
+    def clean_url(self):
+        """Deliveries go where articles may be fetched from: checked here, and again at each delivery, since the
+        name may resolve elsewhere by then."""
+        url = self.cleaned_data["url"]
+        try:
+            services.receiver_addresses(url)
+        except services.ReceiverRefused as exc:
+            raise forms.ValidationError(
+                _("Webhooks are delivered to public http(s) addresses only: %(reason)s"), params={"reason": exc}
+            ) from None
+        except FetchError as exc:
+            raise forms.ValidationError(
+                _("The receiver's address could not be checked: %(reason)s"), params={"reason": exc}
+            ) from None
+        return url
 
 
 @admin.register(Webhook)

@@ -17,9 +17,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from api.models import ApiKey, DeliveryStatus, EventType, Webhook, WebhookDelivery, hash_secret
+from claims import fetching
 from factcheck.queueing import send, send_on_commit
 from reviews.models import ClaimEvent, EventKind
-from reviews.workflow import TRANSITIONS
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +77,6 @@ def note_key_use(*, api_key: ApiKey) -> None:
 @transaction.atomic
 def revoke_api_keys(*, key_ids: list[int]) -> int:
     return ApiKey.objects.filter(pk__in=key_ids, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
-# The webhook event type of the history rows webhooks announce; a transition's is in its row of the workflow's table.
-ANNOUNCED_KINDS = {EventKind.ADDED: EventType.CLAIM_CREATED}
 
 
 def event_type_of(event: ClaimEvent) -> str | None:
@@ -190,6 +186,65 @@ def retry_delay(attempts: int) -> int:
     return min(longest_retry_delay(), settings.WEBHOOK_RETRY_BACKOFF * 2 ** max(0, attempts - 1))
 
 
+class ReceiverRefused(Exception):
+    """A webhook's URL that deliveries never go to: not http(s), or a host with a private, loopback, link-local or
+    otherwise non-public address (the article fetcher's rules, claims/fetching.py)."""
+
+
+def receiver_addresses(url: str) -> tuple[fetching.Target, list[str]]:
+    """Where a webhook's URL leads and the addresses its host resolves to, looked up once: a delivery connects to
+    one of these, so that a DNS answer changed after the check (rebinding) cannot send it elsewhere. Every address
+    must be public unless the host is named in WEBHOOK_ALLOWED_HOSTS (a receiver on the private network, or the
+    tests' local one). ReceiverRefused says why not; a FetchError that the name did not resolve (it may later)."""
+    try:
+        target = fetching.parse_target(url)
+    except fetching.FetchError as exc:
+        raise ReceiverRefused(str(exc)) from None
+    addresses = fetching.resolve(target)
+    allowed = {fetching.normalise_host(host) for host in settings.WEBHOOK_ALLOWED_HOSTS}
+    reason = None if target.host in allowed else fetching.refused(target, addresses)
+    if reason:
+        raise ReceiverRefused(f"{reason}; webhooks are not delivered there (WEBHOOK_ALLOWED_HOSTS names exceptions).")
+    return target, addresses
+
+
+def _post(target: fetching.Target, addresses: list[str], *, body: bytes, headers: dict) -> int:
+    """POST to the first of the checked addresses that takes the connection; the status code it answered."""
+    failure: Exception = fetching.FetchError(f"{target.host} has no address to connect to.")
+    for address in addresses:
+        pool = fetching.connection_pool(
+            target,
+            address,
+            timeout=urllib3.Timeout(connect=settings.WEBHOOK_CONNECT_TIMEOUT, read=settings.WEBHOOK_TIMEOUT),
+            retries=False,
+            maxsize=1,
+        )
+        try:
+            response = pool.urlopen(
+                "POST",
+                target.request_uri,
+                body=body,
+                headers={**headers, "Host": target.host_header},
+                redirect=False,
+                assert_same_host=False,
+                preload_content=False,
+            )
+        except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
+            pool.close()
+            failure = exc
+            continue
+        except BaseException:
+            pool.close()
+            raise
+        try:
+            response.drain_conn()
+            return response.status
+        finally:
+            response.release_conn()
+            pool.close()
+    raise failure
+
+
 def deliver(*, delivery_id: int) -> WebhookDelivery | None:
     """Send one delivery and record the attempt. Raises DeliveryFailed when it should be tried again; the attempt
     after `WEBHOOK_MAX_RETRIES` retries is the final one, and marks the delivery failed instead. The count is the
@@ -212,22 +267,14 @@ def deliver(*, delivery_id: int) -> WebhookDelivery | None:
     # Outside any transaction: a slow receiver must not hold database locks.
     code, error = None, ""
     try:
-        response = urllib3.request(
-            "POST",
-            delivery.webhook.url,
-            body=body,
-            headers=headers,
-            timeout=urllib3.Timeout(connect=settings.WEBHOOK_CONNECT_TIMEOUT, read=settings.WEBHOOK_TIMEOUT),
-            redirect=False,
-            retries=False,
-            preload_content=False,
-        )
-        code = response.status
-        response.drain_conn()
-        response.release_conn()
+        target, addresses = receiver_addresses(delivery.webhook.url)
+        code = _post(target, addresses, body=body, headers=headers)
         if not 200 <= code < 300:
             error = f"The receiver answered HTTP {code}."
-    except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+    except ReceiverRefused as exc:
+        # It will not get better by waiting: recorded as failed with the reason, never tried again.
+        error, final_attempt = str(exc), True
+    except (fetching.FetchError, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
     now = timezone.now()
     if not error:

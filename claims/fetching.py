@@ -7,6 +7,10 @@ checked, and the connection goes to the address that was checked: a second looku
 answer differently (DNS rebinding), never happens. Hosts that an admin put on the allow-list
 (`FetchAllowedHost`) skip the address check, for intranet sources; a redirect from them is checked like any URL.
 
+The same rules guard other outgoing connections a URL typed by someone decides (webhook deliveries): they parse
+the URL with `parse_target`, resolve it once with `resolve`, ask `refused` about the addresses and connect to one of
+them through `connection_pool`.
+
 Limits: a connect timeout, a total timeout for the whole fetch (redirects included), a size limit (the body is
 read in chunks and reading stops past it), and a content type of HTML or plain text.
 """
@@ -126,7 +130,7 @@ def fetch(
     max_redirects = settings.FETCH_MAX_REDIRECTS if max_redirects is None else max_redirects
     deadline = time.monotonic() + timeout
     for _hop in range(max_redirects + 1):
-        target = _target(url)
+        target = parse_target(url)
         addresses = _addresses(target, checked=target.host not in allowed_hosts)
         pool, response = _open(target, addresses, deadline=deadline, timeout=timeout, connect_timeout=connect_timeout)
         try:
@@ -148,7 +152,8 @@ def fetch(
     raise FetchError(f"The page redirects more than {max_redirects} times; fetching stopped.")
 
 
-def _target(url: str) -> Target:
+def parse_target(url: str) -> Target:
+    """Where an http(s) URL leads, its host normalised; FetchError when the URL is not one we connect to."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -179,25 +184,46 @@ def _target(url: str) -> Target:
     )
 
 
-def _addresses(target: Target, *, checked: bool) -> list[str]:
-    """The addresses to connect to, resolved once; all of them public unless the host is allow-listed."""
+def resolve(target: Target) -> list[str]:
+    """The addresses the target's host resolves to, looked up once: connect to these, never look up again."""
     try:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
         raise FetchError(f"The host name {target.host} could not be resolved.") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
-    if checked:
-        for address in addresses:
-            # Any forbidden address refuses the host, so that a name with one public and one private address
-            # cannot be used to reach the private one.
-            reason = refusal(ipaddress.ip_address(address))
-            if reason:
-                shown = target.host if target.host == address else f"{target.host} ({address})"
-                raise FetchError(
-                    f"{shown} is {reason}; pages there are not fetched. An admin can allow the host in "
-                    "“Fetch allowed hosts”."
-                )
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def refused(target: Target, addresses: list[str]) -> str | None:
+    """Why the host must not be connected to ("10.0.0.1 is a private address"), or None when every address it
+    resolved to is public. Any forbidden address refuses the host, so that a name with one public and one private
+    address cannot be used to reach the private one."""
+    for address in addresses:
+        reason = refusal(ipaddress.ip_address(address))
+        if reason:
+            shown = target.host if target.host == address else f"{target.host} ({address})"
+            return f"{shown} is {reason}"
+    return None
+
+
+def _addresses(target: Target, *, checked: bool) -> list[str]:
+    """The addresses to connect to, resolved once; all of them public unless the host is allow-listed."""
+    addresses = resolve(target)
+    reason = refused(target, addresses) if checked else None
+    if reason:
+        raise FetchError(
+            f"{reason}; pages there are not fetched. An admin can allow the host in “Fetch allowed hosts”."
+        )
     return addresses
+
+
+def connection_pool(target: Target, address: str, **pool_kwargs):
+    """A urllib3 pool that connects to `address`, a checked address of the target's host, and speaks to the host."""
+    if target.scheme == "https":
+        # Connect to the checked address, but speak TLS to the host: SNI and the certificate check use its name.
+        return urllib3.HTTPSConnectionPool(
+            address, target.port, server_hostname=target.host, assert_hostname=target.host, **pool_kwargs
+        )
+    return urllib3.HTTPConnectionPool(address, target.port, **pool_kwargs)
 
 
 def _open(target: Target, addresses: list[str], *, deadline: float, timeout: float, connect_timeout: float):
@@ -215,13 +241,7 @@ def _open(target: Target, addresses: list[str], *, deadline: float, timeout: flo
             "retries": False,
             "maxsize": 1,
         }
-        if target.scheme == "https":
-            # Connect to the checked address, but speak TLS to the host: SNI and the certificate check use its name.
-            pool = urllib3.HTTPSConnectionPool(
-                address, target.port, server_hostname=target.host, assert_hostname=target.host, **pool_kwargs
-            )
-        else:
-            pool = urllib3.HTTPConnectionPool(address, target.port, **pool_kwargs)
+        pool = connection_pool(target, address, **pool_kwargs)
         try:
             response = pool.urlopen(
                 "GET",

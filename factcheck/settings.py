@@ -255,11 +255,15 @@ FACTCHECK_ORGANISATION_URL = os.environ.get("FACTCHECK_ORGANISATION_URL", API_PU
 # The page where a published fact-check is read (ClaimReview `url`); {base} is API_PUBLIC_URL, {id} the claim's id.
 CLAIMREVIEW_URL = os.environ.get("CLAIMREVIEW_URL", "{base}/claims/{id}/")
 # Webhook deliveries (api/tasks.py): seconds to connect and to wait for an answer, retries after the first attempt,
-# and the first retry's delay in seconds (doubling each time, at most an hour).
+# and the first retry's delay in seconds (doubling each time, kept inside the visibility timeout: api/services.py).
 WEBHOOK_CONNECT_TIMEOUT = env_float("WEBHOOK_CONNECT_TIMEOUT", 5)
 WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 10)
 WEBHOOK_MAX_RETRIES = env_int("WEBHOOK_MAX_RETRIES", 8)
 WEBHOOK_RETRY_BACKOFF = env_int("WEBHOOK_RETRY_BACKOFF", 10)
+# Webhooks are delivered to public addresses only, as articles are fetched (claims/fetching.py); host names listed
+# here (comma-separated) may resolve to private or loopback addresses: a receiver on the private network, or a local
+# one in development and the tests. Empty by default.
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "")
 # Requests per API key (or per session user) and period (second, minute, hour, day); over it: 429 and Retry-After.
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/minute")
 # How many reviewed claims /api/v1/claims/lookup returns at most.

@@ -8,7 +8,7 @@ import pytest
 
 from api.models import DeliveryStatus, Webhook, WebhookDelivery
 from reviews import services as review_services
-from tests.api.test_webhooks import receiver, verify  # noqa: F401 (fixture)
+from tests.api.test_webhooks import local_receivers_allowed, receiver, verify  # noqa: F401 (fixtures)
 from tests.factories import make_article, make_claim
 from tests.test_celery_worker import worker  # noqa: F401 (fixture)
 
@@ -17,8 +17,10 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serial
 
 @pytest.fixture
 def quick_retries(monkeypatch):
-    """The worker reads its settings from the environment: retry after one second, not ten."""
+    """The worker reads its settings from the environment: retry after one second, not ten, and deliver to the
+    receiver on 127.0.0.1."""
     monkeypatch.setenv("WEBHOOK_RETRY_BACKOFF", "1")
+    monkeypatch.setenv("WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
 
 
 def wait_for(delivery_status: str, timeout: float = 60) -> WebhookDelivery:

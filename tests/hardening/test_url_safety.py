@@ -4,7 +4,9 @@ non-HTTP targets: in any spelling of the address, behind a DNS name, or behind a
 Every refused target below is checked before any connection. Loopback targets use the port of a live local server,
 so a check that let one through would show up in the server's request log, not as a timeout."""
 
+import re
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -241,7 +243,7 @@ def test_any_address_literal_is_either_public_or_refused_with_a_reason(host, por
     """For each literal: the target parses or is refused with FetchError; if it resolves, every address the fetcher
     would connect to passes `refusal` (public), else it raises FetchError naming the class."""
     try:
-        target = fetching._target(f"http://{host}:{port}/{path}")
+        target = fetching.parse_target(f"http://{host}:{port}/{path}")
         addresses = fetching._addresses(target, checked=True)
     except FetchError:
         return
@@ -255,8 +257,152 @@ def test_any_address_literal_is_either_public_or_refused_with_a_reason(host, por
 def test_parsing_any_url_gives_a_target_or_a_clear_error(url):
     """The parser alone (no resolution): arbitrary text never raises anything but FetchError."""
     try:
-        target = fetching._target(url)
+        target = fetching.parse_target(url)
     except FetchError as exc:
         assert str(exc)
     else:
         assert target.scheme in {"http", "https"} and target.host and 0 < target.port < 65536
+
+
+# Webhooks follow the same rules: an admin cannot register a receiver the fetcher would refuse, and a delivery checks
+# the address again when it is sent (a row stored before the check, or a name that now resolves elsewhere), and
+# connects to the address it checked.
+
+WEBHOOK_REFUSED = [
+    "ftp://127.0.0.1/hook",
+    "gopher://127.0.0.1:70/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[::ffff:169.254.169.254]/",
+    "http://10.0.0.1/hook",
+    "http://192.168.1.1/hook",
+    "http://[fd00::1]/hook",
+    "http://100.64.0.1/hook",
+    "http://user:secret@93.184.215.14/hook",
+]
+
+
+@pytest.fixture
+def receiver():
+    from tests.api.test_webhooks import Receiver
+
+    server = Receiver()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def root_client(client, db):
+    from tests.conftest import make_user
+
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    return client
+
+
+def add_webhook(client, url: str):
+    return client.post("/admin/api/webhook/add/", {"name": "cms", "url": url, "secret": "k", "active": "on"})
+
+
+@pytest.mark.parametrize(("host", "reason"), LOOPBACK)
+def test_the_admin_refuses_a_webhook_on_any_spelling_of_loopback(root_client, receiver, host, reason, settings):
+    from api.models import Webhook
+
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    response = add_webhook(root_client, f"http://{host}:{receiver.server_address[1]}/hook")
+    assert response.status_code == 200
+    # Django's URL field already refuses some spellings (127.1, 0x7f.0.0.1); the others are refused by address.
+    errors = str(response.context["adminform"].form.errors["url"])
+    assert re.search(reason, errors) or "Enter a valid URL." in errors
+    assert not Webhook.objects.exists()
+
+
+@pytest.mark.parametrize("url", WEBHOOK_REFUSED)
+def test_the_admin_refuses_a_webhook_that_is_not_public_http(root_client, url, settings):
+    from api.models import Webhook
+
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    response = add_webhook(root_client, url)
+    assert response.status_code == 200 and response.context["adminform"].form.errors["url"]
+    assert not Webhook.objects.exists()
+
+
+def test_the_admin_saves_a_webhook_on_a_public_address(root_client, settings):
+    from api.models import Webhook
+
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    response = add_webhook(root_client, "https://93.184.215.14/hook")
+    assert response.status_code == 302
+    assert Webhook.objects.get().url == "https://93.184.215.14/hook"
+
+
+def test_the_admin_saves_a_local_webhook_whose_host_is_allowed(root_client, receiver, settings):
+    from api.models import Webhook
+
+    settings.WEBHOOK_ALLOWED_HOSTS = ["LocalHost."]
+    assert add_webhook(root_client, f"http://localhost:{receiver.server_address[1]}/hook").status_code == 302
+    assert Webhook.objects.count() == 1
+
+
+def stored_delivery_to(url: str):
+    """A delivery to a webhook stored without the admin's check (as rows stored before it were)."""
+    from api.models import Webhook, WebhookDelivery
+
+    webhook = Webhook.objects.create(name="old", url=url, secret="k")
+    return WebhookDelivery.objects.create(webhook=webhook, event_type="claim.state_changed", body="{}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("host", "reason"), LOOPBACK)
+def test_a_delivery_to_any_spelling_of_loopback_fails_without_connecting(receiver, host, reason, settings):
+    from api import services
+    from api.models import DeliveryStatus
+
+    settings.WEBHOOK_ALLOWED_HOSTS, settings.WEBHOOK_MAX_RETRIES = [], 8
+    delivery = stored_delivery_to(f"http://{host}:{receiver.server_address[1]}/hook")
+    services.deliver(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    # Failed at once with the reason: waiting would not make the address public.
+    assert (delivery.status, delivery.attempts, delivery.response_code) == (DeliveryStatus.FAILED, 1, None)
+    assert re.search(reason, delivery.last_error) and "not delivered there" in delivery.last_error
+    assert receiver.received == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", WEBHOOK_REFUSED)
+def test_a_delivery_to_an_address_that_is_not_public_http_fails_at_once(url, settings):
+    from api import services
+    from api.models import DeliveryStatus
+
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    delivery = stored_delivery_to(url)
+    services.deliver(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 1) and delivery.last_error
+
+
+@pytest.mark.django_db
+def test_a_delivery_connects_to_the_address_it_checked_not_to_a_second_answer(receiver, settings, monkeypatch):
+    """The name is looked up once; the connection goes to that address, with the name in the Host header. A
+    resolver that answers differently the second time (DNS rebinding) is never asked again."""
+    from api import services
+    from api.models import DeliveryStatus
+
+    settings.WEBHOOK_ALLOWED_HOSTS, settings.WEBHOOK_CONNECT_TIMEOUT = ["hooks.example.org"], 0.5
+    port = receiver.server_address[1]
+    real_getaddrinfo, answers = socket.getaddrinfo, []
+
+    def rebinding_resolver(host, *args, **kwargs):
+        if host != "hooks.example.org":
+            return real_getaddrinfo(host, *args, **kwargs)
+        answers.append(host)
+        address = "127.0.0.1" if len(answers) == 1 else "192.0.2.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_resolver)
+    delivery = stored_delivery_to(f"http://hooks.example.org:{port}/hook")
+    services.deliver(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SUCCEEDED and len(answers) == 1
+    assert [headers["Host"] for headers, _body in receiver.received] == [f"hooks.example.org:{port}"]
