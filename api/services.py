@@ -20,6 +20,7 @@ from api.models import ApiKey, DeliveryStatus, EventType, Webhook, WebhookDelive
 from claims import fetching
 from factcheck.queueing import send, send_on_commit
 from reviews.models import ClaimEvent, EventKind
+from reviews.workflow import TRANSITIONS
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,10 @@ def note_key_use(*, api_key: ApiKey) -> None:
 @transaction.atomic
 def revoke_api_keys(*, key_ids: list[int]) -> int:
     return ApiKey.objects.filter(pk__in=key_ids, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# The webhook event type of the history rows webhooks announce; a transition's is in its row of the workflow's table.
+ANNOUNCED_KINDS = {EventKind.ADDED: EventType.CLAIM_CREATED}
 
 
 def event_type_of(event: ClaimEvent) -> str | None:
