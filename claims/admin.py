@@ -17,9 +17,60 @@ from claims.services import extraction
 from claims.services import registry as registry_services
 from claims.services.ingest import ingest
 
+# Evidence rests on the accepted proposal that found it, and a proposal goes with its document or source: deleting
+# one would leave evidence pointing at nothing (the database refuses that row, a check constraint). The admin
+# refuses such a delete before it starts, naming the evidence, so that nothing of the record is lost.
+
+
+def evidence_in_the_way(proposals, *, deleted_claims=None) -> list[str]:
+    """The evidence that rests on `proposals` (a queryset) and would stay, each as a line for the admin's list of
+    protected objects: the claim it supports, linked to the claim's admin page. Evidence of `deleted_claims` (a
+    queryset) goes with its claim, so it is in nobody's way."""
+    lines = []
+    resting = proposals.filter(evidence__isnull=False)
+    if deleted_claims is not None:
+        resting = resting.exclude(evidence__claim__in=deleted_claims)
+    resting = resting.select_related("claim").order_by("claim_id", "pk")
+    for proposal in resting:
+        lines.append(
+            format_html(
+                '{}: <a href="{}">{}</a> ({})',
+                _("Evidence for the claim"),
+                reverse("admin:claims_claim_change", args=[proposal.claim_id]),
+                Truncator(proposal.claim.text).chars(120),
+                proposal,
+            )
+        )
+    return lines
+
+
+class KeepsEvidence:
+    """An admin whose rows evidence may rest on: a delete that would take such evidence's proposal with it is
+    refused (Django's "protected objects" page, for the delete view and the bulk delete alike) with a message
+    saying what to do instead."""
+
+    refused_delete_message = _(
+        "Evidence on a claim rests on this, through the proposal it was accepted from. Evidence is part of the "
+        "claim's record, so this is kept: nothing is deleted."
+    )
+
+    def proposals_deleted_with(self, ids: list[int]):
+        raise NotImplementedError
+
+    def claims_deleted_with(self, ids: list[int]):
+        return None
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        ids = [obj.pk for obj in objs]
+        in_the_way = evidence_in_the_way(self.proposals_deleted_with(ids), deleted_claims=self.claims_deleted_with(ids))
+        if in_the_way:
+            self.message_user(request, self.refused_delete_message, messages.ERROR)
+        return deleted, counts, perms_needed, [*protected, *in_the_way]
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(KeepsEvidence, admin.ModelAdmin):
     list_display = ["__str__", "published_on", "language", "claim_count", "extraction_status", "ingested_at"]
     list_filter = ["extraction_status", "language", "input_format", "published_on", "outlet"]
     search_fields = ["title", "text", "url"]
@@ -40,6 +91,13 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     fields = ["title", "url", "outlet", "author", "published_on", *readonly_fields]
     actions = ["retry_extraction", "extract_again"]
+
+    # An article's claims may be the earlier claims other claims' evidence was linked to.
+    def proposals_deleted_with(self, ids):
+        return Proposal.objects.filter(Q(claim__article__in=ids) | Q(earlier_claim__article__in=ids))
+
+    def claims_deleted_with(self, ids):
+        return Claim.objects.filter(article__in=ids)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
@@ -95,7 +153,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(KeepsEvidence, admin.ModelAdmin):
     list_display = ["__str__", "article", "role", "state", "verdict", "checkworthiness", "speaker", "assignee"]
     list_filter = ["state", "verdict", "language", "role", "is_direct_quote", "proposals_status"]
     search_fields = ["text", "cited_outlet", "speaker__name", "article__title"]
@@ -124,57 +182,18 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def proposals_deleted_with(self, ids):
+        return Proposal.objects.filter(Q(claim__in=ids) | Q(earlier_claim__in=ids))
+
+    def claims_deleted_with(self, ids):
+        return Claim.objects.filter(pk__in=ids)
+
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "description"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
-
-
-# Evidence rests on the accepted proposal that found it, and a proposal goes with its document or source: deleting
-# one would leave evidence pointing at nothing (the database refuses that row, a check constraint). The admin
-# refuses such a delete before it starts, naming the evidence, so that nothing of the record is lost.
-
-
-def evidence_in_the_way(proposals) -> list[str]:
-    """The evidence that rests on `proposals` (a queryset), each as a line for the admin's list of protected
-    objects: the claim it supports, linked to the claim's admin page."""
-    lines = []
-    resting = proposals.filter(evidence__isnull=False).select_related("claim").order_by("claim_id", "pk")
-    for proposal in resting:
-        lines.append(
-            format_html(
-                '{}: <a href="{}">{}</a> ({})',
-                _("Evidence for the claim"),
-                reverse("admin:claims_claim_change", args=[proposal.claim_id]),
-                Truncator(proposal.claim.text).chars(120),
-                proposal,
-            )
-        )
-    return lines
-
-
-class KeepsEvidence:
-    """An admin whose rows evidence may rest on: a delete that would take such evidence's proposal with it is
-    refused (Django's "protected objects" page, for the delete view and the bulk delete alike) with a message
-    saying what to do instead."""
-
-    refused_delete_message = _(
-        "Evidence on a claim rests on this, through the proposal it was accepted from. Evidence is part of the "
-        "claim's record, so this is kept: nothing is deleted."
-    )
-
-    def proposals_deleted_with(self, ids: list[int]):
-        raise NotImplementedError
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        ids = [obj.pk for obj in objs]
-        in_the_way = evidence_in_the_way(self.proposals_deleted_with(ids))
-        if in_the_way:
-            self.message_user(request, self.refused_delete_message, messages.ERROR)
-        return deleted, counts, perms_needed, [*protected, *in_the_way]
 
 
 # Django 6 reads a URL typed without a scheme as https; say so now, as the ingest form does.
