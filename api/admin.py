@@ -127,6 +127,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "response_code",
         "last_error",
         "created_at",
+        "queued_at",
         "last_attempt_at",
         "delivered_at",
     ]
