@@ -15,7 +15,6 @@ from claims.models import Article, Claim, Document, FetchAllowedHost, Proposal, 
 from claims.registry import files as registry_files
 from claims.services import extraction
 from claims.services import registry as registry_services
-from claims.services.ingest import ingest
 
 # Evidence rests on the accepted proposal that found it, and a proposal goes with its document or source: deleting
 # one would leave evidence pointing at nothing (the database refuses that row, a check constraint). The admin
@@ -118,17 +117,12 @@ class ArticleAdmin(KeepsEvidence, admin.ModelAdmin):
         if not self.has_add_permission(request):
             return redirect("admin:index")
         form = IngestForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                result = ingest(**form.ingest_arguments(), actor=request.user)
-            except ValidationError as exc:
-                form.add_service_error(exc)
+        if request.method == "POST" and form.is_valid() and (result := form.store(actor=request.user)):
+            if result.created:
+                self.message_user(request, _("Article stored; extraction is queued."), messages.SUCCESS)
             else:
-                if result.created:
-                    self.message_user(request, _("Article stored; extraction is queued."), messages.SUCCESS)
-                else:
-                    self.message_user(request, _("This article was already stored."), messages.INFO)
-                return redirect(reverse("admin:claims_article_change", args=[result.article.pk]))
+                self.message_user(request, _("This article was already stored."), messages.INFO)
+            return redirect(reverse("admin:claims_article_change", args=[result.article.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

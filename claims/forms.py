@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from claims.analysis.html import looks_like_html
 from claims.models.articles import InputFormat
 from claims.registry.rows import HTTP_URL
+from claims.services import ingest as ingest_service
 
 
 class IngestForm(forms.Form):
@@ -71,6 +72,15 @@ class IngestForm(forms.Form):
             return {"url": self.cleaned_data["url"]}
         content, input_format = self.content()
         return {"content": content, "input_format": input_format, "url": self.cleaned_data["url"]}
+
+    def store(self, *, actor) -> ingest_service.IngestResult | None:
+        """Store the article this valid form describes, through the ingest service; None when the service refused
+        it, its reasons then on the form's fields."""
+        try:
+            return ingest_service.ingest(**self.ingest_arguments(), actor=actor)
+        except ValidationError as exc:
+            self.add_service_error(exc)
+            return None
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show the ingest service's refusal on the field the user filled in: problems with the content on the

@@ -173,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "claims:article-list"
+LOGIN_REDIRECT_URL = "reviews:article-list"
 LOGOUT_REDIRECT_URL = "login"
 
 # The desk works in German and English; the browser's language picks one, the user can switch.

@@ -3,8 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="claims:article-list"), name="home"),
-    path("", include("claims.urls")),
+    path("", RedirectView.as_view(pattern_name="reviews:article-list"), name="home"),
     path("", include("reviews.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

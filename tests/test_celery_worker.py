@@ -144,9 +144,7 @@ def test_articles_stored_while_the_broker_is_down_are_extracted_when_it_is_back(
     # Nothing listens on port 1: every attempt to queue fails at once.
     with using_broker("redis://127.0.0.1:1/0"):
         started = time.monotonic()
-        results = [
-            ingest(content=f"Meldung {n}\n\nDer Rat sagte, {n} Schulen öffnen.") for n in (1, 2)
-        ]
+        results = [ingest(content=f"Meldung {n}\n\nDer Rat sagte, {n} Schulen öffnen.") for n in (1, 2)]
         elapsed = time.monotonic() - started
     articles = [Article.objects.get(pk=result.article.pk) for result in results]
     assert all(article.processing_delayed for article in articles)

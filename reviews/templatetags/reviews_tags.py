@@ -3,6 +3,7 @@ import datetime
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claims.models import ClaimState, ProposalStatus
 from reviews.models import EventKind
@@ -75,3 +76,25 @@ def duration(value: datetime.timedelta | None) -> str:
     if hours:
         return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)s min") % {"minutes": minutes}
+
+
+# The extraction stores reasons as codes so that each reader sees them in their own language.
+REASON_LABELS = {
+    "number": gettext_lazy("number"),
+    "date": gettext_lazy("date"),
+    "named_speaker": gettext_lazy("named speaker"),
+    "cited_outlet": gettext_lazy("cited outlet"),
+    "direct_quote": gettext_lazy("direct quote"),
+    "reported_speech": gettext_lazy("reported speech"),
+    "hedged": gettext_lazy("hedged wording"),
+    "opinion_wording": gettext_lazy("opinion wording"),
+    "not_analysed": gettext_lazy("not analysed: language"),
+    "attribution_failed": gettext_lazy("speaker and quote could not be analysed"),
+}
+
+
+@register.filter
+def reason_label(reason: dict) -> str:
+    """'number: 412 Millionen Euro' from {"code": "number", "detail": "412 Millionen Euro"}."""
+    label = REASON_LABELS.get(reason.get("code", ""), reason.get("code", ""))
+    return f"{label}: {reason['detail']}" if reason.get("detail") else str(label)

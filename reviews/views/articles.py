@@ -1,20 +1,54 @@
-"""An article's page: its text with every claim marked, the table of its claims with their proposals, and its
-actions: add a claim the extractor missed, merge claims it split, retry a failed extraction. Dismissing and
-restoring a claim from here are the claim's actions (`reviews.views.actions`)."""
+"""The articles: their list, the form that brings one in, and an article's page (its text with every claim marked,
+the table of its claims with their proposals, and its actions: add a claim the extractor missed, merge claims it
+split, retry a failed extraction). Dismissing and restoring a claim from here are the claim's actions
+(`reviews.views.actions`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from claims.forms import IngestForm
 from claims.models import Article, WorkStatus
 from claims.services.extraction import retry_extraction
 from reviews import forms, selectors, services
 from reviews.views.writes import ReviewWrite
 
 BUSY = (WorkStatus.PENDING, WorkStatus.RUNNING)
+ARTICLES_PER_PAGE = 25
+
+
+@login_required
+@permission_required("claims.view_article", raise_exception=True)
+def article_list(request):
+    articles = Article.objects.annotate(claim_count=Count("claims")).order_by("-ingested_at", "-pk")
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "reviews/article_list.html", {"page": page})
+
+
+@login_required
+@permission_required("claims.add_article", raise_exception=True)
+def article_ingest(request):
+    form = IngestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and (result := form.store(actor=request.user)):
+        if result.created and Article.objects.get(pk=result.article.pk).processing_delayed:
+            messages.warning(
+                request,
+                _(
+                    "Article stored. Processing is delayed: the task queue cannot be reached right now. "
+                    "Extraction starts by itself when it is back."
+                ),
+            )
+        elif result.created:
+            messages.success(request, _("Article stored. Claims are being extracted."))
+        else:
+            messages.info(request, _("This article was already stored; here it is."))
+        return redirect("reviews:article-detail", pk=result.article.pk)
+    return render(request, "reviews/article_ingest.html", {"form": form})
 
 
 @login_required

@@ -151,7 +151,7 @@ def test_the_app_login_page_has_no_inline_scripts_or_styles(client):
 
 def test_the_app_pages_a_reviewer_sees_have_no_inline_scripts_or_styles(client, alice):
     client.force_login(alice)
-    response = client.get(reverse("claims:article-list"))
+    response = client.get(reverse("reviews:article-list"))
     assert response.status_code == 200 and "Content-Security-Policy" in response.headers
     page = response.content.decode()
     assert INLINE_SCRIPT not in page

@@ -30,9 +30,9 @@ def pages(rows) -> list[str]:
         reverse("reviews:claim-detail", args=[rows["pk"]]),
         reverse("reviews:claim-work", args=[rows["pk"]]),
         reverse("reviews:dashboard"),
-        reverse("claims:article-list"),
+        reverse("reviews:article-list"),
         reverse("reviews:article-detail", args=[rows["article_pk"]]),
-        reverse("claims:article-ingest"),
+        reverse("reviews:article-ingest"),
     ]
 
 
@@ -51,7 +51,7 @@ def forms(rows) -> list[tuple[str, dict]]:
         (reverse("reviews:restore", args=[pk]), {}),
         (reverse("reviews:add-claim", args=[article]), {"start": 0, "end": 5}),
         (reverse("reviews:merge", args=[article]), {"claims": [pk], "reason": "r"}),
-        (reverse("claims:article-ingest"), {"text": "Titel\n\nDer Rat sagte, 5 Schulen öffnen."}),
+        (reverse("reviews:article-ingest"), {"text": "Titel\n\nDer Rat sagte, 5 Schulen öffnen."}),
         (reverse("reviews:article-retry", args=[article]), {}),
     ]
 

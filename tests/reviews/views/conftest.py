@@ -1,10 +1,12 @@
-"""Helpers of the web app's tests: claims in a given state, the messages a response carries, the named people."""
+"""Helpers of the web app's tests: claims in a given state, the messages a response carries, the named people, and
+the local web server of the fetch tests (tests/claims/conftest.py) for the ingest form's URLs."""
 
 import pytest
 from django.contrib.messages import get_messages
 
 from claims.models import Claim, ClaimState, Verdict
 from reviews.models import Evidence
+from tests.claims.conftest import allowed_web, web  # noqa: F401 (fixtures, found by name)
 from tests.conftest import make_user
 from tests.factories import make_claim
 

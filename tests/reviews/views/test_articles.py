@@ -95,7 +95,7 @@ def test_an_article_still_being_extracted_refreshes_itself(client, alice):
 def test_article_text_is_shown_as_text_not_html(client, alice, django_capture_on_commit_callbacks):
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("claims:article-ingest"), {"text": "Titel <script>alert(1)</script>\n\nEin Satz."})
+        client.post(reverse("reviews:article-ingest"), {"text": "Titel <script>alert(1)</script>\n\nEin Satz."})
     page = client.get(reverse("reviews:article-detail", args=[Article.objects.get().pk])).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 

@@ -14,20 +14,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):
-    response = client.get(reverse("claims:article-ingest"))
+    response = client.get(reverse("reviews:article-ingest"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_a_user_without_a_role_may_not_ingest(client, oscar):
     client.force_login(oscar)
-    assert client.post(reverse("claims:article-ingest"), {"text": "Ein Satz."}).status_code == 403
+    assert client.post(reverse("reviews:article-ingest"), {"text": "Ein Satz."}).status_code == 403
     assert not Article.objects.exists()
 
 
 def test_a_reviewer_pastes_an_article_and_sees_its_claims(client, alice, django_capture_on_commit_callbacks):
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("claims:article-ingest"), {"text": SAMPLE_ARTICLE.read_text("utf-8")})
+        response = client.post(reverse("reviews:article-ingest"), {"text": SAMPLE_ARTICLE.read_text("utf-8")})
     article = Article.objects.get()
     assert response.status_code == 302 and response.url == reverse("reviews:article-detail", args=[article.pk])
     assert article.ingested_by == alice
@@ -40,7 +40,7 @@ def test_a_reviewer_pastes_an_article_and_sees_its_claims(client, alice, django_
 def test_an_uploaded_file_is_ingested_like_pasted_text(client, alice, django_capture_on_commit_callbacks):
     client.force_login(alice)
     with SAMPLE_ARTICLE.open("rb") as upload, django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("claims:article-ingest"), {"file": upload})
+        client.post(reverse("reviews:article-ingest"), {"file": upload})
     assert Article.objects.get().claims.count() == 14
 
 
@@ -49,7 +49,7 @@ def test_a_binary_upload_gets_a_form_error_and_nothing_is_stored(client, alice, 
     path = tmp_path / "photo.jpg"
     path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
     with path.open("rb") as upload:
-        response = client.post(reverse("claims:article-ingest"), {"file": upload})
+        response = client.post(reverse("reviews:article-ingest"), {"file": upload})
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["The input looks like a binary file, not text."]
     assert not Article.objects.exists()
@@ -57,7 +57,7 @@ def test_a_binary_upload_gets_a_form_error_and_nothing_is_stored(client, alice, 
 
 def test_an_empty_form_asks_for_text_or_a_file(client, alice):
     client.force_login(alice)
-    response = client.post(reverse("claims:article-ingest"), {"text": "   "})
+    response = client.post(reverse("reviews:article-ingest"), {"text": "   "})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert not Article.objects.exists()
 
@@ -66,7 +66,7 @@ def test_the_article_list_is_paginated(client, alice):
     for _ in range(27):
         make_article()
     client.force_login(alice)
-    first, second = client.get(reverse("claims:article-list")), client.get(reverse("claims:article-list") + "?page=2")
+    first, second = client.get(reverse("reviews:article-list")), client.get(reverse("reviews:article-list") + "?page=2")
     assert len(first.context["page"]) == 25 and len(second.context["page"]) == 2
 
 
@@ -89,7 +89,7 @@ def test_every_claims_model_has_a_working_admin_list(client, adam, name):
 
 def test_the_page_is_available_in_german(client, alice):
     client.force_login(alice)
-    page = client.get(reverse("claims:article-list"), headers={"accept-language": "de"})
+    page = client.get(reverse("reviews:article-list"), headers={"accept-language": "de"})
     assert page.context["LANGUAGE_CODE"] == "de"
     assert "Artikel" in page.content.decode()
 
@@ -97,7 +97,7 @@ def test_the_page_is_available_in_german(client, alice):
 def test_a_url_given_alone_is_fetched_and_stored(client, alice, allowed_web):
     url = allowed_web.add("/artikel", ARTICLE_HTML)
     client.force_login(alice)
-    response = client.post(reverse("claims:article-ingest"), {"url": url})
+    response = client.post(reverse("reviews:article-ingest"), {"url": url})
     article = Article.objects.get()
     assert response.status_code == 302 and response.url == reverse("reviews:article-detail", args=[article.pk])
     assert (article.url, article.input_format, article.ingested_by) == (url, InputFormat.URL, alice)
@@ -108,7 +108,7 @@ def test_a_url_given_alone_is_fetched_and_stored(client, alice, allowed_web):
 def test_a_refused_url_is_a_form_error_on_the_url_and_nothing_is_stored(client, alice, web):
     url = web.add("/artikel", ARTICLE_HTML)
     client.force_login(alice)
-    response = client.post(reverse("claims:article-ingest"), {"url": url})
+    response = client.post(reverse("reviews:article-ingest"), {"url": url})
     assert response.status_code == 200
     assert "loopback address" in response.context["form"].errors["url"][0]
     assert not Article.objects.exists() and web.requests == []
@@ -117,14 +117,14 @@ def test_a_refused_url_is_a_form_error_on_the_url_and_nothing_is_stored(client, 
 def test_a_fetched_page_without_an_article_is_a_form_error_on_the_url(client, alice, allowed_web):
     url = allowed_web.add("/leer", "<html><body><nav>Start</nav></body></html>")
     client.force_login(alice)
-    response = client.post(reverse("claims:article-ingest"), {"url": url})
+    response = client.post(reverse("reviews:article-ingest"), {"url": url})
     assert "No article text" in response.context["form"].errors["url"][0]
     assert not Article.objects.exists()
 
 
 def test_with_text_the_url_is_only_where_the_article_was_published(client, alice, web):
     client.force_login(alice)
-    client.post(reverse("claims:article-ingest"), {"text": "Titel\n\nEin Satz.", "url": web.url("/artikel")})
+    client.post(reverse("reviews:article-ingest"), {"text": "Titel\n\nEin Satz.", "url": web.url("/artikel")})
     article = Article.objects.get()
     assert article.url == web.url("/artikel") and article.input_format == InputFormat.TEXT
     assert web.requests == []
@@ -135,7 +135,7 @@ def test_an_uploaded_html_file_is_read_as_a_web_page(client, alice, tmp_path):
     path.write_text(ARTICLE_HTML, "utf-8")
     client.force_login(alice)
     with path.open("rb") as upload:
-        client.post(reverse("claims:article-ingest"), {"file": upload})
+        client.post(reverse("reviews:article-ingest"), {"file": upload})
     article = Article.objects.get()
     assert article.input_format == InputFormat.HTML and article.title == "Stadtrat beschließt Haushalt"
     assert "SCRIPT-IN-BODY" not in article.text and "<p>" not in article.text
@@ -143,7 +143,7 @@ def test_an_uploaded_html_file_is_read_as_a_web_page(client, alice, tmp_path):
 
 def test_pasted_html_is_read_as_a_web_page(client, alice):
     client.force_login(alice)
-    client.post(reverse("claims:article-ingest"), {"text": ARTICLE_HTML})
+    client.post(reverse("reviews:article-ingest"), {"text": ARTICLE_HTML})
     article = Article.objects.get()
     assert article.input_format == InputFormat.HTML and article.author == "Anna Schmidt"
 
@@ -153,7 +153,7 @@ def test_text_and_a_file_together_are_refused(client, alice, tmp_path):
     path.write_text("Titel\n\nEin Satz.", "utf-8")
     client.force_login(alice)
     with path.open("rb") as upload:
-        response = client.post(reverse("claims:article-ingest"), {"text": "Titel\n\nEin Satz.", "file": upload})
+        response = client.post(reverse("reviews:article-ingest"), {"text": "Titel\n\nEin Satz.", "file": upload})
     assert response.context["form"].non_field_errors() and not Article.objects.exists()
 
 
