@@ -321,7 +321,7 @@ class ClaimDetailSerializer(ClaimSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=Verdict.choices, allow_null=True))
     def get_published_verdict(self, claim):
         """While a verdict is reopened for correction (status under_correction): the verdict that was published."""
-        return claim.published_verdict or None
+        return claim.verdict_under_correction or None
 
     @extend_schema_field(EventSerializer(many=True))
     def get_history(self, claim):

@@ -62,7 +62,7 @@ def bare_detail(request, pk):
         "entities": claim.entities,
         "verdict_rationale": claim.verdict_rationale if published else None,
         "approved_at": claim.approved_at and claim.approved_at.isoformat(),
-        "published_verdict": claim.published_verdict or None,
+        "published_verdict": claim.verdict_under_correction or None,
         "evidence": [
             {
                 "id": e.pk,

@@ -25,7 +25,7 @@ def claim_rows() -> QuerySet:
 def article_with_claims() -> QuerySet:
     """Articles with their claims (not the dismissed ones) in the order of the text, read in one more query."""
     claims = (
-        Claim.objects.open()
+        Claim.objects.not_dismissed()
         .order_by("start")
         .only(
             "pk",
@@ -35,7 +35,7 @@ def article_with_claims() -> QuerySet:
             "end",
             "state",
             "verdict",
-            "published_verdict",
+            "verdict_under_correction",
             "checkworthiness",
             "is_checkworthy",
         )

@@ -35,7 +35,7 @@ def reviewers() -> QuerySet:
 def with_evidence_count(queryset: QuerySet) -> QuerySet:
     """Annotate the evidence count that `services.situation` reads, so listing allowed actions costs no query."""
     count = Evidence.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk")).values("n")
-    return queryset.annotate(accepted_evidence_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
+    return queryset.annotate(evidence_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
 
 
 # The queues ------------------------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def article_claims(article: Article) -> QuerySet:
 def backlog_per_state() -> dict[str, int]:
     """Claims not dismissed, by state; every state is there, with 0 where none are."""
     counted = dict.fromkeys(ClaimState.values, 0)
-    for row in Claim.objects.open().order_by().values("state").annotate(n=Count("pk")):
+    for row in Claim.objects.not_dismissed().order_by().values("state").annotate(n=Count("pk")):
         counted[row["state"]] = row["n"]
     return counted
 
@@ -210,7 +210,7 @@ def time_to_approval() -> Durations:
 def reviewer_load() -> list[dict]:
     """Open claims per assignee (username, counts by state), the busiest first."""
     rows = (
-        Claim.objects.open()
+        Claim.objects.not_dismissed()
         .filter(assignee__isnull=False, state__in=OPEN_STATES)
         .order_by()
         .values("assignee__username")
@@ -235,7 +235,7 @@ def reviewer_load() -> list[dict]:
 def linked_claims(*, limit: int = 20):
     """Claims linked to an earlier reviewed claim (a near-duplicate), the newest first, with that claim."""
     return (
-        Claim.objects.open()
+        Claim.objects.not_dismissed()
         .filter(duplicate_of__isnull=False)
         .select_related("article", "duplicate_of", "duplicate_of__article")
         .order_by("-created_at", "-pk")[:limit]
@@ -243,4 +243,4 @@ def linked_claims(*, limit: int = 20):
 
 
 def linked_count() -> int:
-    return Claim.objects.open().filter(duplicate_of__isnull=False).count()
+    return Claim.objects.not_dismissed().filter(duplicate_of__isnull=False).count()

@@ -70,7 +70,7 @@ def _claim(claim_id: int) -> Claim:
 
 def situation(claim: Claim, actor) -> workflow.Situation:
     """What the workflow's rules need to know, read from the claim (its accepted evidence counted)."""
-    evidence = getattr(claim, "accepted_evidence_count", None)
+    evidence = getattr(claim, "evidence_count", None)
     if evidence is None:
         evidence = claim.evidence.count()
     return workflow.Situation(
@@ -80,7 +80,7 @@ def situation(claim: Claim, actor) -> workflow.Situation:
         assignee_id=claim.assignee_id,
         proposer_id=claim.verdict_proposed_by_id,
         verdict=claim.verdict,
-        accepted_evidence=evidence,
+        evidence_count=evidence,
         dismissed=claim.dismissed_at is not None,
         single_person_approval=settings.SINGLE_PERSON_APPROVAL,
     )

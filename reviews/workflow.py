@@ -112,7 +112,7 @@ TRANSITIONS = {
             ClaimState.APPROVED,
             APPROVE,
             needs_second_person=True,
-            writes={"published_verdict": "", "approved_at": Value.NOW, "approved_by_id": Value.ACTOR},
+            writes={"verdict_under_correction": "", "approved_at": Value.NOW, "approved_by_id": Value.ACTOR},
             announced_as=VERDICT_APPROVED,
         ),
         Transition(
@@ -123,7 +123,7 @@ TRANSITIONS = {
             REOPEN,
             needs_reason=True,
             # The published verdict stays visible (under correction) until a new one is approved.
-            writes={"published_verdict": Value.CURRENT_VERDICT, "verdict": "", "verdict_proposed_by_id": None},
+            writes={"verdict_under_correction": Value.CURRENT_VERDICT, "verdict": "", "verdict_proposed_by_id": None},
             announced_as=VERDICT_REOPENED,
         ),
     ]
@@ -141,7 +141,7 @@ class Situation:
     proposer_id: int | None = None
     # The claim's verdict now (a reopened claim keeps it as the published one).
     verdict: str = ""
-    accepted_evidence: int = 0
+    evidence_count: int = 0
     dismissed: bool = False
     # A one-person desk may approve its own verdicts (the SINGLE_PERSON_APPROVAL setting, off by default).
     single_person_approval: bool = False
@@ -200,7 +200,7 @@ def check(situation: Situation, request: Request) -> Outcome:
             problems.setdefault("verdict", []).append(_("Choose a verdict."))
         if not note:
             problems.setdefault("note", []).append(_("A verdict needs a rationale."))
-        if request.verdict != Verdict.UNVERIFIABLE and situation.accepted_evidence == 0:
+        if request.verdict != Verdict.UNVERIFIABLE and situation.evidence_count == 0:
             problems.setdefault("evidence", []).append(
                 _("Accept a proposal or add evidence first: only “unverifiable” needs no evidence.")
             )

@@ -159,7 +159,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
         prefetch_related_objects([claim], *prefetches)
         context = {"review": review, "request": self.request}
         if review:
-            claim.accepted_evidence_count = len(claim.evidence.all())
+            claim.evidence_count = len(claim.evidence.all())
             allowed = review_services.allowed_transitions(claim, self.request.user)
             context["allowed_actions"] = [transition.action for transition in allowed]
         return ClaimDetailSerializer(claim, context=context).data

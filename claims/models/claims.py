@@ -39,10 +39,10 @@ class ClaimStatus(models.TextChoices):
     UNVERIFIABLE = Verdict.UNVERIFIABLE.value, Verdict.UNVERIFIABLE.label
 
 
-def status_of(*, state: str, verdict: str, published_verdict: str) -> ClaimStatus:
+def status_of(*, state: str, verdict: str, verdict_under_correction: str) -> ClaimStatus:
     if state == ClaimState.APPROVED:
         return ClaimStatus(verdict)
-    if published_verdict:
+    if verdict_under_correction:
         return ClaimStatus.UNDER_CORRECTION
     if state == ClaimState.VERDICT_PROPOSED:
         return ClaimStatus.AWAITING_APPROVAL
@@ -54,9 +54,9 @@ def status_filter(status: str) -> Q:
     if status in Verdict.values:
         return Q(state=ClaimState.APPROVED, verdict=status)
     if status == ClaimStatus.UNDER_CORRECTION:
-        return ~Q(state=ClaimState.APPROVED) & ~Q(published_verdict="")
+        return ~Q(state=ClaimState.APPROVED) & ~Q(verdict_under_correction="")
     state = ClaimState.VERDICT_PROPOSED if status == ClaimStatus.AWAITING_APPROVAL else status
-    return Q(state=state, published_verdict="")
+    return Q(state=state, verdict_under_correction="")
 
 
 # What a reviewer may put right of the extraction's findings (reviews.services.correct_attribution); a field once
@@ -70,15 +70,15 @@ class ClaimRole(models.TextChoices):
 
 
 class ClaimQuerySet(models.QuerySet):
-    def open(self):
+    def not_dismissed(self):
         """Claims the desk still has to look at or has looked at: not dismissed as non-claims."""
         return self.filter(dismissed_at__isnull=True)
 
     def awaiting_review(self):
-        return self.open().filter(state__in=[ClaimState.UNVERIFIED, ClaimState.IN_REVIEW])
+        return self.not_dismissed().filter(state__in=[ClaimState.UNVERIFIED, ClaimState.IN_REVIEW])
 
     def awaiting_approval(self):
-        return self.open().filter(state=ClaimState.VERDICT_PROPOSED)
+        return self.not_dismissed().filter(state=ClaimState.VERDICT_PROPOSED)
 
     def approved(self):
         return self.filter(state=ClaimState.APPROVED)
@@ -172,7 +172,9 @@ class Claim(models.Model):
     )
     # The verdict last approved, kept while an editor has the claim reopened for a correction: clients go on seeing
     # that the claim is under correction, and the history keeps what was published.
-    published_verdict = models.CharField(_("published verdict"), max_length=16, choices=Verdict.choices, blank=True)
+    verdict_under_correction = models.CharField(
+        _("verdict under correction"), max_length=16, choices=Verdict.choices, blank=True
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -251,10 +253,10 @@ class Claim(models.Model):
 
     @property
     def status(self) -> ClaimStatus:
-        return status_of(state=self.state, verdict=self.verdict, published_verdict=self.published_verdict)
+        return status_of(state=self.state, verdict=self.verdict, verdict_under_correction=self.verdict_under_correction)
 
     @property
     def public_verdict(self) -> str | None:
         """The verdict clients may see, once an editor approved it; None while a verdict is only proposed or the
-        claim is reopened for a correction (then `published_verdict` keeps the one approved before)."""
+        claim is reopened for a correction (then `verdict_under_correction` keeps the one approved before)."""
         return self.verdict if self.state == ClaimState.APPROVED else None

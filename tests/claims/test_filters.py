@@ -26,7 +26,7 @@ def claims(alice):
         article, start=63, end=len(TEXT), language="de", checkworthiness=0.2, assignee=alice, state=ClaimState.IN_REVIEW
     )
     approved = make_claim(state=ClaimState.APPROVED, verdict=Verdict.FALSE, language="en")
-    correcting = make_claim(state=ClaimState.IN_REVIEW, published_verdict=Verdict.FALSE, language="en")
+    correcting = make_claim(state=ClaimState.IN_REVIEW, verdict_under_correction=Verdict.FALSE, language="en")
     return first, second, approved, correcting
 
 

@@ -31,7 +31,7 @@ def by_state() -> dict[str, Claim]:
         "in_review": make_claim(state=ClaimState.IN_REVIEW),
         "proposed": make_claim(state=ClaimState.VERDICT_PROPOSED, verdict=Verdict.MISLEADING),
         "approved": make_claim(state=ClaimState.APPROVED, verdict=Verdict.FALSE),
-        "reopened": make_claim(state=ClaimState.IN_REVIEW, published_verdict=Verdict.FALSE),
+        "reopened": make_claim(state=ClaimState.IN_REVIEW, verdict_under_correction=Verdict.FALSE),
     }
 
 
@@ -72,7 +72,7 @@ def test_the_lookup_finds_reviewed_claims_saying_the_same_with_rounded_scores():
 def test_the_lookup_leaves_out_a_claim_no_longer_reviewed():
     earlier = claim_of(WIND, state=ClaimState.APPROVED, verdict=Verdict.FALSE)
     assert [result.claim.pk for result in selectors.lookup_reviewed_claims(text=WIND)] == [earlier.pk]
-    Claim.objects.filter(pk=earlier.pk).update(state=ClaimState.IN_REVIEW, verdict="", published_verdict="false")
+    Claim.objects.filter(pk=earlier.pk).update(state=ClaimState.IN_REVIEW, verdict="", verdict_under_correction="false")
     assert selectors.lookup_reviewed_claims(text=WIND) == []
 
 

@@ -120,7 +120,7 @@ def test_a_claim_goes_the_whole_way_and_a_correction_keeps_the_published_verdict
     claim = services.transition(claim_id=claim.pk, action="approve", actor=erin)
     assert (claim.status, claim.approved_by, claim.verdict_proposed_by) == (ClaimStatus.FALSE, erin, alice)
     claim = services.transition(claim_id=claim.pk, action="reopen", actor=erin, note="new figures")
-    assert (claim.state, claim.status, claim.published_verdict) == (
+    assert (claim.state, claim.status, claim.verdict_under_correction) == (
         ClaimState.IN_REVIEW,
         ClaimStatus.UNDER_CORRECTION,
         Verdict.FALSE,
@@ -131,7 +131,7 @@ def test_a_claim_goes_the_whole_way_and_a_correction_keeps_the_published_verdict
     )
     assert claim.status == ClaimStatus.UNDER_CORRECTION
     claim = services.transition(claim_id=claim.pk, action="approve", actor=erin)
-    assert (claim.status, claim.published_verdict) == (ClaimStatus.MISLEADING, "")
+    assert (claim.status, claim.verdict_under_correction) == (ClaimStatus.MISLEADING, "")
     verdicts = list(
         ClaimEvent.objects.filter(claim=claim, to_state=ClaimState.APPROVED).values_list("verdict", flat=True)
     )

@@ -33,7 +33,7 @@ TARGETS = {
 
 def situation(state, permissions, **fields) -> Situation:
     fields.setdefault("proposer_id", OTHER)
-    fields.setdefault("accepted_evidence", 1)
+    fields.setdefault("evidence_count", 1)
     return Situation(state=state, actor_id=ME, permissions=permissions, **fields)
 
 
@@ -74,12 +74,12 @@ def test_reviewers_cannot_approve_send_back_or_reopen(action):
 
 def test_a_verdict_needs_a_verdict_a_rationale_and_accepted_evidence():
     with pytest.raises(GuardFailed) as refused:
-        workflow.check(situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, accepted_evidence=0), Request("propose"))
+        workflow.check(situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, evidence_count=0), Request("propose"))
     assert set(refused.value.messages) == {"verdict", "note", "evidence"}
 
 
 def test_unverifiable_needs_a_rationale_but_no_evidence():
-    no_evidence = situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, accepted_evidence=0)
+    no_evidence = situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, evidence_count=0)
     with pytest.raises(GuardFailed) as refused:
         workflow.check(no_evidence, Request("propose", verdict=Verdict.UNVERIFIABLE, note="  "))
     assert set(refused.value.messages) == {"note"}
@@ -189,12 +189,12 @@ def test_each_transition_writes_its_fields_from_the_request_and_the_claim():
     assert outcome_of("approve").writes(now=NOW) == {
         "state": ClaimState.APPROVED,
         "assignee_id": None,
-        "published_verdict": "",
+        "verdict_under_correction": "",
         "approved_at": NOW,
         "approved_by_id": ME,
     }
     reopened = outcome_of("reopen", verdict=Verdict.FALSE).writes(now=NOW)
-    assert (reopened["published_verdict"], reopened["verdict"], reopened["verdict_proposed_by_id"]) == (
+    assert (reopened["verdict_under_correction"], reopened["verdict"], reopened["verdict_proposed_by_id"]) == (
         Verdict.FALSE,
         "",
         None,
