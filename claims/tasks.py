@@ -77,4 +77,5 @@ def repropose_for_new_documents() -> int:
 
 @shared_task(name="claims.sweep_stranded_work")
 def sweep_stranded_work() -> dict:
-    return work.sweep_stranded_work()
+    sent = work.sweep_stranded_work()
+    return {**sent, "documents": work.sweep_unembedded_documents()}

@@ -13,7 +13,7 @@ from claims.analysis.embeddings import embed_passages, vector_bytes
 from claims.models import Document, Source
 from claims.models.registry import Reliability, SourceKind
 from claims.registry.rows import DOCUMENT_FIELDS, SOURCE_FIELDS, RowError, clean_document, clean_source, row_key
-from factcheck.queueing import send_on_commit
+from factcheck.queueing import queue, send_on_commit
 
 EMBED_TASK = "claims.embed_documents"
 # Keys, domains and URLs are looked up in chunks: SQLite limits the parameters of one query.
@@ -263,6 +263,11 @@ def save_document(*, document: Document) -> bool:
 
 
 EMBEDDING_BATCH = 64
+
+
+def queue_embedding(*, now: bool = False) -> bool:
+    """Have every document without an embedding embedded (the sweeper's call; `now` as in factcheck.queueing)."""
+    return queue(EMBED_TASK, now=now)
 
 
 def embed_documents(*, document_ids: list[int] | None = None) -> int:

@@ -13,6 +13,7 @@ from claims.analysis.language import ANALYSED_LANGUAGES
 from claims.models import Article, Claim, Document, WorkStatus
 from claims.services.extraction import queue_extraction
 from claims.services.proposals import queue_proposals
+from claims.services.registry import queue_embedding
 
 logger = logging.getLogger(__name__)
 
@@ -68,4 +69,17 @@ def sweep_stranded_work(*, limit: int = 500) -> dict[str, int]:
         sent["claims"] += 1
     if any(sent.values()):
         logger.info("sent stranded work again: %s", sent)
+    return sent
+
+
+def sweep_unembedded_documents() -> bool:
+    """Send the embedding again for documents stored or changed longer than `STRANDED_AFTER_SECONDS` ago that still
+    have none (the broker was down when they were saved, or the worker died): one task embeds them all. Whether it
+    was sent; periodic, with `sweep_stranded_work`."""
+    before = timezone.now() - datetime.timedelta(seconds=settings.STRANDED_AFTER_SECONDS)
+    if not Document.objects.filter(embedding__isnull=True, updated_at__lt=before).exists():
+        return False
+    sent = queue_embedding(now=True)
+    if sent:
+        logger.info("sent the embedding of documents without one again")
     return sent

@@ -12,7 +12,8 @@ from claims.services.ingest import ingest
 from claims.services.registry import import_registry
 
 DEMO_DIR = Path(claims.__file__).resolve().parent / "demo"
-# One demo user per role; a new password is set on every run and printed.
+# A demo user for every role (two reviewers, so that a claim can be handed on); a new password is set on every run
+# and printed.
 DEMO_USERS = [
     ("alice", "reviewer"),
     ("bob", "reviewer"),
@@ -23,7 +24,7 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo registry and articles and (re)create one demo user per role, printing their passwords."
+    help = "Load the demo registry and articles and (re)create the demo users (every role), printing their passwords."
 
     def handle(self, *args, **options):
         registry = import_registry(data=json.loads((DEMO_DIR / "registry.json").read_text("utf-8")))

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from claims.models import Article, Claim, WorkStatus
-from claims.services.work import sweep_stranded_work
-from tests.factories import make_article, make_claim
+from claims.models import Article, Claim, Document, WorkStatus
+from claims.services.work import sweep_stranded_work, sweep_unembedded_documents
+from tests.factories import make_article, make_claim, make_document
 from tests.test_queueing import broker_down  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +43,21 @@ def test_the_sweeper_stops_quietly_while_the_broker_is_still_down(broker_down): 
     article = make_article()
     assert sweep_stranded_work() == {"articles": 0, "claims": 0}
     assert Article.objects.get(pk=article.pk).processing_delayed
+
+
+def test_documents_left_without_an_embedding_are_embedded_by_the_sweep():
+
+    stale = make_document(title="Windpark", text="Der Windpark liefert Strom.")
+    fresh = make_document(title="Solar", text="Die Anlage liefert Strom.")
+    Document.objects.filter(pk__in=[stale.pk, fresh.pk]).update(embedding=None, embedded_at=None)
+    Document.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=1))
+    # Tasks run in process here: the one task embeds every document still without one.
+    assert sweep_unembedded_documents() is True
+    assert not Document.objects.filter(embedding__isnull=True).exists()
+    assert sweep_unembedded_documents() is False
+
+
+def test_recently_saved_documents_are_left_to_the_task_already_sent():
+
+    Document.objects.filter(pk=make_document().pk).update(embedding=None, embedded_at=None, updated_at=timezone.now())
+    assert sweep_unembedded_documents() is False
