@@ -142,14 +142,11 @@ def test_a_document_added_in_the_admin_is_embedded(admin_client, django_capture_
     assert Document.objects.get(key="neu").embedding is not None
 
 
-def test_a_title_edited_inline_on_the_source_clears_the_documents_embedding(
-    admin_client, django_capture_on_commit_callbacks
-):
-    source = make_source(name="Bundestag", key="bundestag")
-    document = make_document(source, title="Old title")
-    embed_fake(document)
+def source_form(source, document, **document_fields) -> dict:
+    """The source's admin page as posted, with its one document inline (`document_fields` change or delete it)."""
     prefix = "documents"
-    data = {
+    inline = {"title": document.title, "url": "", "language": "", "published_on": "", **document_fields}
+    return {
         "key": source.key,
         "name": source.name,
         "kind": source.kind,
@@ -166,12 +163,18 @@ def test_a_title_edited_inline_on_the_source_clears_the_documents_embedding(
         f"{prefix}-MAX_NUM_FORMS": "1000",
         f"{prefix}-0-id": document.pk,
         f"{prefix}-0-source": source.pk,
-        f"{prefix}-0-title": "New title",
-        f"{prefix}-0-url": "",
-        f"{prefix}-0-language": "",
-        f"{prefix}-0-published_on": "",
+        **{f"{prefix}-0-{name}": value for name, value in inline.items()},
         "_save": "Save",
     }
+
+
+def test_a_title_edited_inline_on_the_source_clears_the_documents_embedding(
+    admin_client, django_capture_on_commit_callbacks
+):
+    source = make_source(name="Bundestag", key="bundestag")
+    document = make_document(source, title="Old title")
+    embed_fake(document)
+    data = source_form(source, document, title="New title")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = admin_client.post(reverse("admin:claims_source_change", args=[source.pk]), data)
     assert response.status_code == 302, response.context and response.context["errors"]
@@ -298,31 +301,7 @@ def test_deleting_a_document_inline_on_its_source_is_refused_when_evidence_rests
     source = make_source(name="Bundestag", key="bundestag")
     document = make_document(source, title="Drucksache")
     evidence = evidence_on(document)
-    prefix = "documents"
-    data = {
-        "key": source.key,
-        "name": source.name,
-        "kind": source.kind,
-        "domain": "",
-        "language": "",
-        "aliases": "[]",
-        "reliability": source.reliability,
-        "reliability_note": "",
-        "active": "on",
-        "notes": "",
-        f"{prefix}-TOTAL_FORMS": "1",
-        f"{prefix}-INITIAL_FORMS": "1",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-        f"{prefix}-0-id": document.pk,
-        f"{prefix}-0-source": source.pk,
-        f"{prefix}-0-title": document.title,
-        f"{prefix}-0-url": "",
-        f"{prefix}-0-language": "",
-        f"{prefix}-0-published_on": "",
-        f"{prefix}-0-DELETE": "on",
-        "_save": "Save",
-    }
+    data = source_form(source, document, DELETE="on")
     response = admin_client.post(reverse("admin:claims_source_change", args=[source.pk]), data)
     assert response.status_code == 200
     assert "Die Arbeitslosigkeit ist gesunken." in str(
