@@ -6,7 +6,6 @@ so a check that let one through would show up in the server's request log, not a
 
 import re
 import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -279,18 +278,6 @@ WEBHOOK_REFUSED = [
     "http://100.64.0.1/hook",
     "http://user:secret@93.184.215.14/hook",
 ]
-
-
-@pytest.fixture
-def receiver():
-    from tests.api.test_webhooks import Receiver
-
-    server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
