@@ -2,7 +2,7 @@
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
-from api.serializers import ErrorSerializer
+from api.serializers.common import ErrorSerializer
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

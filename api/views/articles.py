@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from api import examples
 from api.permissions import ReadScope, ReviewScope
 from api.schema import error_responses
-from api.serializers import (
+from api.serializers.articles import (
     ArticleDetailSerializer,
     ArticleIngestedSerializer,
     ArticleIngestSerializer,

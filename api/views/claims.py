@@ -17,17 +17,19 @@ from api import claimreview, examples
 from api.conditional import conditional_read, make_etag, set_validators
 from api.permissions import REVIEW, ReadScope, ReviewScope, scope_level
 from api.schema import error_responses
-from api.serializers import (
-    AttributionSerializer,
+from api.serializers.claims import (
     ClaimDetailSerializer,
     ClaimSerializer,
-    CommentSerializer,
-    EvidenceCreateSerializer,
     EvidenceSerializer,
     LookupQuerySerializer,
     LookupSerializer,
-    ProposalDecisionSerializer,
     ProposalSerializer,
+)
+from api.serializers.review import (
+    AttributionSerializer,
+    CommentSerializer,
+    EvidenceCreateSerializer,
+    ProposalDecisionSerializer,
     TransitionSerializer,
 )
 from claims import selectors

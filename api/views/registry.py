@@ -11,7 +11,12 @@ from rest_framework.response import Response
 from api import examples
 from api.permissions import ReadOrAdminWrite
 from api.schema import error_responses
-from api.serializers import DocumentSerializer, DocumentWriteSerializer, SourceSerializer, SourceWriteSerializer
+from api.serializers.registry import (
+    DocumentSerializer,
+    DocumentWriteSerializer,
+    SourceSerializer,
+    SourceWriteSerializer,
+)
 from claims.models import Document, Source
 from claims.registry import rows as registry_rows
 from claims.services import registry as registry_services

@@ -1,4 +1,5 @@
-"""What the API shows and accepts. Serializers read and check input; writes go to the services (api.views)."""
+"""Claims as the API shows them: the list row, the detail with its evidence, history and proposals, and the
+lookup of reviewed claims by text."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -6,47 +7,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.common import DATETIME, ArticleRefSerializer, SpeakerSerializer, claim_path, datetime_or_none
 from claims.models import (
     CORRECTABLE_FIELDS,
     ClaimState,
     ClaimStatus,
-    Document,
     ProposalMethod,
     ProposalStatus,
-    Reliability,
-    Source,
-    SourceKind,
-    SpeakerKind,
     Verdict,
-    WorkStatus,
 )
-from claims.models.articles import InputFormat
-from reviews.models import Comment, EventKind
+from reviews.models import EventKind
 from reviews.workflow import TRANSITIONS
-
-
-def claim_path(pk: int) -> str:
-    return reverse("api:claim-detail", args=[pk])
-
-
-DATETIME = serializers.DateTimeField()
-
-
-def datetime_or_none(value):
-    return DATETIME.to_representation(value) if value else None
-
-
-class SpeakerSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    kind = serializers.CharField(help_text="person or organisation")
-
-
-class ArticleRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    url = serializers.CharField(help_text="Where the article was published; empty when unknown.")
-    published_on = serializers.DateField(allow_null=True)
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -360,78 +331,6 @@ class ClaimDetailSerializer(ClaimSerializer):
         return reverse("api:claim-claimreview", args=[claim.pk])
 
 
-class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
-    version = serializers.IntegerField(
-        required=False, min_value=0, help_text="The claim's version you saw; if it changed since, 409 and no change."
-    )
-    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False, default="")
-    note = serializers.CharField(
-        required=False, default="", allow_blank=True, max_length=20_000, help_text="Rationale or reason."
-    )
-
-
-class AttributionSerializer(serializers.Serializer):
-    """A correction of what the extraction found: only the fields sent change (null or absent: unchanged)."""
-
-    version = serializers.IntegerField(
-        required=False, min_value=0, help_text="The claim's version you saw; if it changed since, 409 and no change."
-    )
-    speaker = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        max_length=300,
-        help_text="Who asserts the claim: a known speaker's name or alias (any case), else a new speaker; empty "
-        "clears it.",
-    )
-    speaker_kind = serializers.ChoiceField(
-        choices=SpeakerKind.choices,
-        required=False,
-        allow_blank=True,
-        help_text="For a new speaker (person when not given); a known speaker keeps theirs, and another kind is a 400.",
-    )
-    cited_outlet = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        max_length=300,
-        help_text="The outlet the text names as the origin, as written; empty clears it.",
-    )
-    is_direct_quote = serializers.BooleanField(required=False, allow_null=True)
-
-    def validate(self, data):
-        if all(data.get(name) is None for name in CORRECTABLE_FIELDS):
-            raise serializers.ValidationError(
-                {"non_field_errors": ["Send speaker, cited_outlet or is_direct_quote: the fields to correct."]}
-            )
-        return data
-
-
-class ProposalDecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(
-        choices=["accept", "reject"],
-        help_text="accept: the proposal becomes evidence; reject: it stays out of future runs.",
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-
-class EvidenceCreateSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2000, help_text="http(s) address of what the reviewer found.")
-    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=20_000)
-
-
-class CommentSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    author = serializers.SerializerMethodField()
-    text = serializers.CharField(max_length=20_000)
-    created_at = serializers.DateTimeField(read_only=True)
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_author(self, comment: Comment):
-        return comment.author.get_username() if comment.author else None
-
-
 class LookupResultSerializer(serializers.Serializer):
     claim = ClaimSerializer()
     score = serializers.FloatField(help_text="Fused lexical and semantic score in [0, 1].")
@@ -452,153 +351,3 @@ class LookupQuerySerializer(serializers.Serializer):
         help_text="The claim to look up, in German or English (at most LOOKUP_MAX_CHARACTERS characters).",
     )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50)
-
-
-class ArticleClaimSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    url = serializers.SerializerMethodField()
-    text = serializers.CharField()
-    status = serializers.ChoiceField(choices=ClaimStatus.choices)
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
-    checkworthiness = serializers.FloatField(allow_null=True)
-    is_checkworthy = serializers.BooleanField(allow_null=True)
-
-    def get_url(self, claim) -> str:
-        return claim_path(claim.pk)
-
-
-class ExtractionSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=WorkStatus.choices, source="extraction_status")
-    error = serializers.CharField(source="extraction_error")
-    started_at = serializers.DateTimeField(source="extraction_started_at", allow_null=True)
-    finished_at = serializers.DateTimeField(source="extraction_finished_at", allow_null=True)
-    attempts = serializers.IntegerField(source="extraction_attempts")
-    delayed = serializers.BooleanField(
-        source="processing_delayed",
-        help_text="Stored, but the task queue could not be reached: extraction starts by itself when it is back.",
-    )
-
-
-class ArticleSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    url = serializers.CharField(help_text="Where the article was published; empty when unknown.")
-    title = serializers.CharField()
-    author = serializers.CharField()
-    language = serializers.CharField()
-    published_on = serializers.DateField(allow_null=True)
-    input_format = serializers.ChoiceField(choices=InputFormat.choices)
-    ingested_at = serializers.DateTimeField()
-    extraction = ExtractionSerializer(source="*", help_text="The background extraction of its claims.")
-
-
-class ArticleDetailSerializer(ArticleSerializer):
-    text = serializers.CharField()
-    claims = ArticleClaimSerializer(many=True)
-
-
-class ArticleIngestSerializer(serializers.Serializer):
-    """Exactly one of `text` and `html`, with `url` as where it was published; or `url` alone to fetch it."""
-
-    text = serializers.CharField(required=False, trim_whitespace=False, help_text="Plain text.")
-    html = serializers.CharField(required=False, trim_whitespace=False, help_text="A web page.")
-    url = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
-
-    def validate(self, data):
-        given = [name for name in ("text", "html") if name in data]
-        if len(given) > 1:
-            raise serializers.ValidationError({"html": ["Send either text or html, not both."]})
-        if not given and not data.get("url"):
-            raise serializers.ValidationError({"text": ["Send text, html or a url to fetch."]})
-        return data
-
-
-class ArticleIngestedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    created = serializers.BooleanField(help_text="False: the same content was stored before; this is that article.")
-    status_url = serializers.CharField(help_text="GET it to follow the extraction.")
-    extraction_status = serializers.ChoiceField(choices=WorkStatus.choices)
-    processing_delayed = serializers.BooleanField(
-        help_text="True when the task queue could not be reached: the article is stored and its extraction starts "
-        "by itself when the queue is back."
-    )
-
-
-class SourceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Source
-        fields = [
-            "id",
-            "key",
-            "name",
-            "kind",
-            "domain",
-            "language",
-            "aliases",
-            "reliability",
-            "reliability_note",
-            "active",
-            "notes",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-
-class SourceWriteSerializer(serializers.Serializer):
-    """A source in the registry's format (see README, "The source registry"); checked by the import's rules."""
-
-    key = serializers.CharField(max_length=100, help_text="A slug; POST with an existing key updates that source.")
-    name = serializers.CharField(max_length=300)
-    kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
-    domain = serializers.CharField(required=False, allow_blank=True, max_length=253)
-    language = serializers.CharField(required=False, allow_blank=True, max_length=8)
-    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
-    reliability = serializers.ChoiceField(choices=Reliability.choices, required=False)
-    reliability_note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    active = serializers.BooleanField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-
-
-class SourceRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    key = serializers.CharField()
-    name = serializers.CharField()
-
-
-class DocumentSerializer(serializers.ModelSerializer):
-    source = SourceRefSerializer()
-    # Empty for reference texts without a page: not a URI then.
-    url = serializers.CharField(read_only=True)
-    embedded = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Document
-        fields = ["id", "source", "key", "url", "title", "text", "language", "published_on", "embedded", "created_at"]
-        read_only_fields = fields
-
-    def get_embedded(self, document) -> bool:
-        """Whether its embedding is computed (semantic search finds it)."""
-        return document.embedded_at is not None
-
-
-class DocumentWriteSerializer(serializers.Serializer):
-    """A document in the registry's format: found again by its key, else by its source and URL."""
-
-    source = serializers.CharField(help_text="The key of its source.")
-    key = serializers.CharField(required=False, allow_null=True, max_length=100)
-    url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    title = serializers.CharField(max_length=500)
-    text = serializers.CharField(trim_whitespace=False)
-    language = serializers.CharField(required=False, allow_blank=True, max_length=8)
-    published_on = serializers.DateField(required=False, allow_null=True)
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
