@@ -154,6 +154,10 @@ class Claim(models.Model):
     )
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, blank=True)
     verdict_rationale = models.TextField(_("rationale"), blank=True)
+    # The claim in the words the fact-check publishes it under (ClaimReview's claimReviewed): the reviewer sets it
+    # with the verdict, and an editor approves it with the verdict. Empty until then; the sentence without its
+    # attribution ("..., sagte er in einer Sendung von CNN") is what the form offers (`claims.analysis.wording`).
+    claim_reviewed = models.TextField(_("claim as reviewed"), blank=True)
     verdict_proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verdict proposed by"),
