@@ -1,5 +1,6 @@
 """The source registry in the admin: search, filters, bulk actions, edits that re-embed, and the import page."""
 
+import html
 import json
 from datetime import timedelta
 
@@ -192,6 +193,11 @@ def test_the_import_page_imports_an_uploaded_file_and_shows_the_report(admin_cli
     report = "\n".join(response.context["report"])
     assert "sources: 13 created, 0 updated, 0 unchanged" in report
     assert "document 13, key 'broken': `title` is missing or empty." in report
+    # What the page shows: the report's lines one under the other, escaped, and no template text.
+    shown = response.content.decode()
+    assert "{{" not in shown and "report|join" not in shown
+    block = shown.split('<pre class="registry-import-report">', 1)[1].split("</pre>", 1)[0]
+    assert block.splitlines() == [html.escape(line, quote=True) for line in response.context["report"]]
     assert Source.objects.count() == 13 and Document.objects.count() == 12
     assert not Document.objects.filter(key="broken").exists()
 
