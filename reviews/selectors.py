@@ -6,6 +6,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -177,6 +178,18 @@ def awaiting_approval(*, limit: int = 20):
         .select_related("article", "verdict_proposed_by", "assignee")
         .order_by("updated_at", "pk")[:limit]
     )
+
+
+def awaiting_approval_by(user) -> QuerySet:
+    """The proposed verdicts `user` may approve, the longest-waiting first: none without an editor's role, and
+    none of their own (the two-person rule, `needs_second_person` in the workflow) unless the desk allows one
+    person to approve alone."""
+    if not user.is_active or not user.has_perm(workflow.APPROVE):
+        return Claim.objects.none()
+    claims = Claim.objects.awaiting_approval()
+    if not settings.SINGLE_PERSON_APPROVAL:
+        claims = claims.exclude(verdict_proposed_by=user)
+    return claims.select_related("article", "verdict_proposed_by", "assignee").order_by("updated_at", "pk")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import ClaimState, ProposalStatus
+from reviews import services, workflow
 from reviews.models import EventKind
+from reviews.refusals import NotPermitted, Refusal
 
 register = template.Library()
 
@@ -60,6 +62,21 @@ def _correction(data: dict) -> list[str]:
         % {"field": labels.get(field, field), "old": shown(field, old.get(field)), "new": shown(field, new.get(field))}
         for field in data.get("fields", [])
     ]
+
+
+@register.simple_tag
+def own_verdict_to_approve(claim, user) -> bool:
+    """Whether `user` is an editor who would approve this verdict but may not because they proposed it (the
+    two-person rule): the claim page says so where the Approve button would be."""
+    if claim.verdict_proposed_by_id != user.pk or not user.has_perm(workflow.APPROVE):
+        return False
+    try:
+        workflow.check(services.situation(claim, user), workflow.Request(action="approve"))
+    except NotPermitted:
+        return True
+    except Refusal:
+        return False
+    return False
 
 
 @register.filter

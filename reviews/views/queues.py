@@ -74,6 +74,8 @@ def _claim_list(request, *, mine: bool):
         "can_assign": request.user.has_perm(workflow.ASSIGN),
         "bulk_form": BulkForm(),
         "list_url": request.get_full_path(),
+        # An editor's queue holds the verdicts others proposed too: they wait for this editor's approval.
+        "awaiting_approval": selectors.awaiting_approval_by(request.user) if mine else None,
     }
     if request.htmx and request.htmx.target == "results":
         return render(request, "reviews/_results.html", context)
