@@ -20,10 +20,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# `manage.py demo` migrates, loads the demo (`load_demo`) and serves, printing the demo users after the server's
+# start-up lines. HOST and PORT choose the address: `make run HOST=0.0.0.0 PORT=8080`.
 run: install
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py load_demo
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true $(BIN)/python manage.py demo $(HOST):$(PORT)
 
 test: install
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(BIN)/python manage.py makemigrations --check --dry-run

@@ -10,6 +10,7 @@ from django.db import transaction
 import claims
 from claims.services.ingest import ingest
 from claims.services.registry import import_registry
+from reviews import demo
 
 DEMO_DIR = Path(claims.__file__).resolve().parent / "demo"
 # A demo user for every role (two reviewers, so that a claim can be handed on); a new password is set on every run
@@ -23,20 +24,38 @@ DEMO_USERS = [
 ]
 
 
+def users_box(passwords: dict[str, str]) -> str:
+    """The demo users and their passwords, framed so they stand out among a server's start-up lines."""
+    rows = ["Demo users (new passwords on every start):", ""]
+    rows += [f"{role:<11} {username:<6} {passwords[username]}" for username, role in DEMO_USERS]
+    width = max(len(row) for row in rows)
+    top = "+" + "-" * (width + 2) + "+"
+    return "\n".join([top, *(f"| {row:<{width}} |" for row in rows), top])
+
+
 class Command(BaseCommand):
-    help = "Load the demo registry and articles and (re)create the demo users (every role), printing their passwords."
+    help = (
+        "Load the demo registry and articles, (re)create the demo users (every role), walk a few claims through "
+        "the review (in review, awaiting approval, approved, under correction) and print the users' passwords."
+    )
 
     def handle(self, *args, **options):
+        self.stdout.write(self.load())
+
+    def load(self) -> str:
+        """Load everything; returns the box of demo users (the caller decides when to print it)."""
         registry = import_registry(data=json.loads((DEMO_DIR / "registry.json").read_text("utf-8")))
         self.stdout.write(f"Registry: {registry.sources} sources, {registry.documents} documents")
         for path in sorted(DEMO_DIR.glob("*.txt")):
             result = ingest(content=path.read_bytes())
             self.stdout.write(f"Article {result.article.pk}: {result.article} ({'new' if result.created else 'kept'})")
-        self.stdout.write("\nDemo users (passwords are new on every run):")
+        passwords = {username: secrets.token_urlsafe(9) for username, _role in DEMO_USERS}
         for username, role in DEMO_USERS:
-            password = secrets.token_urlsafe(9)
-            self._ensure_user(username, role, password)
-            self.stdout.write(f"  {role:<11} {username:<6} {password}")
+            self._ensure_user(username, role, passwords[username])
+        self.stdout.write("Review story:")
+        for line in demo.play():
+            self.stdout.write(f"  {line}")
+        return users_box(passwords)
 
     @transaction.atomic
     def _ensure_user(self, username: str, role: str, password: str) -> None:
