@@ -108,8 +108,14 @@ def recall_at(ranked: Sequence[str], relevant: set[str], k: int) -> float:
     return len(set(ranked[:k]) & relevant) / len(relevant)
 
 
+def reciprocal_rank(ranked: Sequence[str], relevant: set[str]) -> float:
+    """1 / the rank of the first relevant item, 0 when none is ranked."""
+    return next((1 / rank for rank, item in enumerate(ranked, 1) if item in relevant), 0.0)
+
+
 def matching_metrics(rankings: dict[str, Sequence[str]], qrels: dict[str, set[str]]) -> dict[str, float]:
-    """MAP@1, MAP@5 and recall@5 over the queries that have relevant items; a query without a ranking scores 0."""
+    """MAP@1, MAP@5, MRR and recall@1/3/5 over the queries that have relevant items; a query without a ranking
+    scores 0."""
     queries = [query_id for query_id in qrels if qrels[query_id]]
     total = len(queries) or 1
 
@@ -119,8 +125,36 @@ def matching_metrics(rankings: dict[str, Sequence[str]], qrels: dict[str, set[st
     return {
         "MAP@1": mean(lambda ranked, relevant: average_precision_at(ranked, relevant, 1)),
         "MAP@5": mean(lambda ranked, relevant: average_precision_at(ranked, relevant, 5)),
-        "recall@5": mean(lambda ranked, relevant: recall_at(ranked, relevant, 5)),
+        "MRR": mean(reciprocal_rank),
+        **{f"recall@{k}": mean(lambda ranked, relevant, k=k: recall_at(ranked, relevant, k)) for k in (1, 3, 5)},
     }
+
+
+@dataclass(frozen=True)
+class GenericDocument:
+    """The item that turns up in the top `depth` of the most rankings of a group, and in what share of them."""
+
+    item: str
+    share: float
+    count: int
+    rankings: int
+
+
+def generic_document(rankings: Iterable[Sequence[str]], *, depth: int = 3) -> GenericDocument | None:
+    """The generic-document rate of a group of rankings (the claims of one article): the largest share of them whose
+    top `depth` holds the same item. A document proposed for most claims of an article says little about any one of
+    them. None for a group without rankings."""
+    rankings = list(rankings)
+    if not rankings:
+        return None
+    counts: dict[str, int] = {}
+    for ranked in rankings:
+        for item in dict.fromkeys(ranked[:depth]):
+            counts[item] = counts.get(item, 0) + 1
+    if not counts:
+        return GenericDocument(item="", share=0.0, count=0, rankings=len(rankings))
+    item = min(counts, key=lambda key: (-counts[key], key))
+    return GenericDocument(item=item, share=counts[item] / len(rankings), count=counts[item], rankings=len(rankings))
 
 
 def cache_dir() -> Path:

@@ -6,9 +6,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models.signals import post_save
 
 from claims.models import Article, Claim, Document, Source
-from claims.retrieval.evaluation import average_precision_at, matching_metrics, read_qrels
+from claims.retrieval.evaluation import (
+    average_precision_at,
+    generic_document,
+    matching_metrics,
+    read_qrels,
+    reciprocal_rank,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +112,10 @@ def test_task_2a_files_are_ranked_and_scored_and_nothing_stays_in_the_database(t
         [("tweet-1", "vclaim-sno-wind"), ("tweet-2", "vclaim-sno-meals")],
     )
     output, metrics = evaluate(*args)
-    assert metrics == {"MAP@1": 1.0, "MAP@5": 1.0, "recall@5": 1.0}
+    assert metrics == {"MAP@1": 1.0, "MAP@5": 1.0, "MRR": 1.0, "recall@1": 1.0, "recall@3": 1.0, "recall@5": 1.0}
+    assert re.search(
+        r"^generic_document_rate: [0-9.]+ \(vclaim-sno-\w+ in the top 3 of \d of 2 queries\)$", output, re.M
+    )
     assert "3 fact-checks, 2 queries (2 with relevant fact-checks), ranked through both" in output
     assert (Document.objects.count(), Claim.objects.count(), Article.objects.count(), Source.objects.count()) == (
         0,
@@ -129,7 +139,7 @@ def test_task_2b_files_rank_through_either_proposer(tmp_path, via):
     )
     output, metrics = evaluate(*args, "--via", via)
     assert f"ranked through {via}" in output
-    assert metrics == {"MAP@1": 1.0, "MAP@5": 1.0, "recall@5": 1.0}
+    assert metrics == {"MAP@1": 1.0, "MAP@5": 1.0, "MRR": 1.0, "recall@1": 1.0, "recall@3": 1.0, "recall@5": 1.0}
 
 
 def test_a_query_file_without_its_header_is_refused(tmp_path):
@@ -145,8 +155,50 @@ def test_average_precision_counts_each_relevant_hit_at_its_rank():
     assert matching_metrics({"q": ["x", "a"]}, {"q": {"a"}, "unjudged": set()}) == {
         "MAP@1": 0.0,
         "MAP@5": 0.5,
+        "MRR": 0.5,
+        "recall@1": 0.0,
+        "recall@3": 1.0,
         "recall@5": 1.0,
     }
+
+
+def test_reciprocal_rank_is_one_over_the_first_relevant_rank():
+    assert reciprocal_rank(["x", "y", "a", "b"], {"a", "b"}) == pytest.approx(1 / 3)
+    assert reciprocal_rank(["x"], {"a"}) == 0
+
+
+def test_the_generic_document_is_the_one_in_the_most_top_threes():
+    rankings = [["g", "a", "x"], ["b", "g"], ["c", "d", "e", "g"], ["g", "g", "f"]]
+    generic = generic_document(rankings, depth=3)
+    # "g" is 4th for the third ranking and counted once for the fourth.
+    assert (generic.item, generic.count, generic.rankings, generic.share) == ("g", 3, 4, 0.75)
+    assert generic_document([], depth=3) is None
+    assert generic_document([[], []], depth=3).share == 0
+
+
+def test_a_debates_sentences_are_claims_of_one_article_and_each_tweet_of_its_own(tmp_path):
+    args = write_files(
+        tmp_path,
+        VCLAIMS_2B,
+        [
+            ("20170822_Trump_phoenix_0204", "And the wind farm in our harbour, it powers 40,000 homes, folks."),
+            ("20170822_Trump_phoenix_0259", "From January on, the school meals will be free for every child."),
+            ("tweet-sno-12", "Free school meals from January, says the council"),
+        ],
+        [("20170822_Trump_phoenix_0204", "vclaim-pol-1")],
+    )
+    seen = []
+
+    def record(sender, instance, created, **kwargs):
+        seen.append((instance.title, instance.text.count("\n") + 1))
+
+    post_save.connect(record, sender=Article)
+    try:
+        evaluate(*args)
+    finally:
+        post_save.disconnect(record, sender=Article)
+    queries = sorted((title.split()[1], lines) for title, lines in seen if "fact-checks" not in title)
+    assert queries == [("20170822_Trump_phoenix", 2), ("tweet-sno-12", 1)]
 
 
 def test_qrels_are_read_in_trec_format(tmp_path):

@@ -1,4 +1,5 @@
-"""`manage.py evaluate_proposals` on the sample registry: recall@3 lines, and nothing left in the database."""
+"""`manage.py evaluate_proposals` on the sample registry: recall@k, MRR and generic-document lines, and nothing left
+in the database."""
 
 import io
 import re
@@ -19,8 +20,15 @@ def test_recall_at_3_is_printed_and_the_database_is_left_as_it_was():
         "--registry", str(SAMPLE_REGISTRY), "--gold", str(SAMPLE_GOLD), "--article", str(SAMPLE_ARTICLE),
         stdout=out,
     )  # fmt: skip
-    metrics = dict(re.findall(r"^(recall@3_\w+): ([0-9.]+)$", out.getvalue(), flags=re.MULTILINE))
-    assert set(metrics) == {"recall@3_sources", "recall@3_documents"}
+    metrics = dict(re.findall(r"^(\S+_\w+): ([0-9.]+)", out.getvalue(), flags=re.MULTILINE))
+    assert set(metrics) == {
+        f"{name}_{kind}" for name in ("recall@1", "recall@3", "recall@5", "MRR") for kind in ("sources", "documents")
+    } | {"generic_document_rate"}
+    assert float(metrics["recall@1_documents"]) <= float(metrics["recall@3_documents"])
+    assert float(metrics["recall@3_documents"]) <= float(metrics["recall@5_documents"])
+    assert re.search(
+        r"^generic_document_rate: [0-9.]+ \([\w-]+ in the top 3 of \d+ of \d+ claims\)$", out.getvalue(), re.M
+    )
     # Sources named by the claim, then the sources of its documents: 13 of the 14 gold sources; documents 8 of 12.
     assert float(metrics["recall@3_sources"]) >= 0.9
     assert float(metrics["recall@3_documents"]) >= 0.6

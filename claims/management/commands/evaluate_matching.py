@@ -1,11 +1,12 @@
 """`manage.py evaluate_matching`: claim matching measured on CheckThat! 2022 task 2A or 2B files.
 
 The verified claims (fact-checks) go into the database twice, as the desk would hold them: as reviewed claims
-(approved, with a verdict, in one article) and as registry documents (of one source). Each query becomes a claim of
-its own article. Then every query claim goes through the proposers the `propose_sources` task runs
-(`EarlierClaimsProposer` and `RegistryDocumentsProposer`), and their candidates, mapped back to fact-check ids, are
-scored against the qrels. Everything runs in one transaction that is rolled back at the end: nothing stays behind.
-Rows that were already in the database take part in the search as distractors but are left out of the rankings.
+(approved, with a verdict, in one article) and as registry documents (of one source). Each query becomes a claim: a
+tweet (2A) of an article of its own, a debate's sentences (2B) of one article per debate. Then every query claim goes
+through the proposers the `propose_sources` task runs (`EarlierClaimsProposer` and `RegistryDocumentsProposer`), and
+their candidates, mapped back to fact-check ids, are scored against the qrels. Everything runs in one transaction that
+is rolled back at the end: nothing stays behind. Rows that were already in the database take part in the search as
+distractors but are left out of the rankings.
 """
 
 import datetime
@@ -24,6 +25,7 @@ from claims.proposing.registry_documents import RegistryDocumentsProposer
 from claims.retrieval.evaluation import (
     cache_dir,
     cached_embeddings,
+    generic_document,
     matching_metrics,
     read_qrels,
     read_queries,
@@ -45,6 +47,7 @@ VERDICTS = {
 }
 # The ranking is cut after this many candidates of the evaluation's own rows.
 DEPTH = 5
+GENERIC_DEPTH = 3
 # Candidates asked of each proposer: rows already in the database may take some places.
 ASKED = 20
 SOURCE_KEY = "checkthat-evaluation"
@@ -58,7 +61,8 @@ class Command(BaseCommand):
     help = (
         "Measure claim matching on CheckThat! 2022 2A/2B files: --vclaims vclaims.jsonl --queries queries_SPLIT.tsv "
         "--qrels qrels_SPLIT.tsv. Loads the fact-checks as reviewed claims and as registry documents, ranks each "
-        "query through the proposers, prints MAP@1, MAP@5 and recall@5. Runs in a transaction that is rolled back: "
+        "query through the proposers, prints MAP@1, MAP@5, MRR, recall@1/3/5 and the generic-document rate (the "
+        "largest share of queries whose top 3 holds the same fact-check). Runs in a transaction that is rolled back: "
         "the database is left as it was. Embeddings are cached under MATCHING_EMBEDDING_CACHE "
         "(default /tmp/factcheck-matching-embeddings)."
     )
@@ -118,6 +122,14 @@ class Command(BaseCommand):
         self.stdout.write(f"queries without a relevant fact-check in the top {DEPTH}: {len(misses):,}")
         for name, value in metrics.items():
             self.stdout.write(f"{name}: {value:.4f}")
+        # The queries of a split are unrelated to one another, so the fact-check in the most top-3s should be in few:
+        # the same figure as evaluate_proposals' rate over an article's claims, taken over the whole split.
+        generic = generic_document((rankings.get(query.id, []) for query in asked), depth=GENERIC_DEPTH)
+        if generic is not None:
+            self.stdout.write(
+                f"generic_document_rate: {generic.share:.4f} ({generic.item or '-'} in the top {GENERIC_DEPTH} of "
+                f"{generic.count} of {generic.rankings} queries)"
+            )
 
     def _rank(self, verified, asked, passages, claim_vectors, query_vectors, via):
         now = timezone.now()
@@ -149,18 +161,26 @@ class Command(BaseCommand):
             )
             for v, vector, start in zip(verified, claim_vectors, _starts(v.claim for v in verified), strict=True)
         )
-        asking = _article("\n".join(q.text for q in asked), f"CheckThat! queries {now:%Y%m%d%H%M%S%f}")
-        query_claims = Claim.objects.bulk_create(
-            Claim(
-                article=asking,
-                text=q.text,
-                start=start,
-                end=start + len(q.text),
-                language="en",
-                embedding=vector_bytes(vector),
+        # A debate's sentences (2B) are claims of one article, as a transcript would arrive; each tweet (2A) is one.
+        groups: dict[str, list[tuple]] = {}
+        for q, vector in zip(asked, query_vectors, strict=True):
+            groups.setdefault(_article_of(q.id), []).append((q, vector))
+        query_claims = {}
+        for group, members in groups.items():
+            asking = _article("\n".join(q.text for q, _ in members), f"CheckThat! {group} {now:%Y%m%d%H%M%S%f}")
+            made = Claim.objects.bulk_create(
+                Claim(
+                    article=asking,
+                    text=q.text,
+                    start=start,
+                    end=start + len(q.text),
+                    language="en",
+                    embedding=vector_bytes(vector),
+                )
+                for (q, vector), start in zip(members, _starts(q.text for q, _ in members), strict=True)
             )
-            for q, vector, start in zip(asked, query_vectors, _starts(q.text for q in asked), strict=True)
-        )
+            query_claims.update({q.id: claim for (q, _), claim in zip(members, made, strict=True)})
+        query_claims = [query_claims[q.id] for q in asked]
         by_document = {document.pk: v.id for document, v in zip(documents, verified, strict=True)}
         by_claim = {claim.pk: v.id for claim, v in zip(claims, verified, strict=True)}
         proposers = []
@@ -183,6 +203,12 @@ class Command(BaseCommand):
             timings.append(time.monotonic() - started)
             rankings[query.id] = sorted(total, key=lambda vclaim_id: -total[vclaim_id])[:DEPTH]
         return rankings, timings
+
+
+def _article_of(query_id: str) -> str:
+    """2B's query ids name the debate and the line ("20170822_Trump_phoenix_0204"); 2A's name a tweet."""
+    head, _, line = query_id.rpartition("_")
+    return head if head and line.isdigit() else query_id
 
 
 def _passage(title: str, text: str) -> str:

@@ -12,17 +12,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from claims.models import Claim
+from claims.retrieval.evaluation import generic_document, reciprocal_rank
 from claims.services import extraction, registry
 from claims.services.ingest import ingest
 from claims.services.proposals import propose_sources, request_proposals
 
 TOP = 3
+DEPTHS = (1, 3, 5)
 
 
 class Command(BaseCommand):
     help = (
-        "Measure source proposals against a registry's gold: prints recall@3_sources and recall@3_documents "
-        "(the share of gold sources and documents ranked in the top 3 of their sentence's claim). Nothing is kept."
+        "Measure source proposals against a registry's gold: prints recall@1/3/5 of the gold sources and documents "
+        "(the share ranked in the top k of their sentence's claim), their MRR (over the annotated sentences: one "
+        "over the rank of the first gold item), and the generic-document rate (the largest share of the article's "
+        "claims whose top 3 holds the same document). Nothing is kept."
     )
 
     def add_arguments(self, parser):
@@ -43,22 +47,26 @@ class Command(BaseCommand):
         with transaction.atomic():
             ranked = self._propose(registry_data, content)
             transaction.set_rollback(True)
-        found = {"sources": [0, 0], "documents": [0, 0]}
+        gold_rankings = {"sources": {}, "documents": {}}
         for entry in expected:
             text = gold_lines[entry["sentence"]]["text"]
             ours = ranked.get(text, {"sources": [], "documents": []})
             self.stdout.write(f"sentence {entry['sentence']}: {text[:70]}")
             for kind in ("sources", "documents"):
-                top = ours[kind][:TOP]
-                hits = [key for key in entry[kind] if key in top]
-                found[kind][0] += len(hits)
-                found[kind][1] += len(entry[kind])
                 if entry[kind]:
-                    self.stdout.write(f"  {kind:<9} gold {', '.join(entry[kind])}; top {TOP}: {', '.join(top) or '-'}")
+                    gold_rankings[kind][entry["sentence"]] = (ours[kind], set(entry[kind]))
+                    top = ", ".join(ours[kind][:TOP]) or "-"
+                    self.stdout.write(f"  {kind:<9} gold {', '.join(entry[kind])}; top {TOP}: {top}")
         self.stdout.write("")
         for kind in ("sources", "documents"):
-            hits, total = found[kind]
-            self.stdout.write(f"recall@{TOP}_{kind}: {hits / total if total else 0:.4f}")
+            for name, value in _metrics(gold_rankings[kind].values()).items():
+                self.stdout.write(f"{name}_{kind}: {value:.4f}")
+        generic = generic_document((ours["documents"] for ours in ranked.values()), depth=TOP)
+        if generic is not None:
+            self.stdout.write(
+                f"generic_document_rate: {generic.share:.4f} ({generic.item or '-'} in the top {TOP} of "
+                f"{generic.count} of {generic.rankings} claims)"
+            )
 
     def _propose(self, registry_data: dict, content: bytes) -> dict[str, dict[str, list[str]]]:
         """For each claim's text, its proposed source keys and document keys, best first."""
@@ -80,3 +88,12 @@ class Command(BaseCommand):
                 "documents": [p.document.key or str(p.document_id) for p in proposals if p.document_id],
             }
         return ranked
+
+
+def _metrics(rankings) -> dict[str, float]:
+    """recall@k pooled over the gold items (as a desk counts what it found), MRR over the sentences."""
+    rankings = list(rankings)
+    total = sum(len(gold) for _ranked, gold in rankings) or 1
+    metrics = {f"recall@{k}": sum(len(set(ranked[:k]) & gold) for ranked, gold in rankings) / total for k in DEPTHS}
+    metrics["MRR"] = sum(reciprocal_rank(ranked, gold) for ranked, gold in rankings) / (len(rankings) or 1)
+    return metrics
