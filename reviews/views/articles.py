@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims.forms import IngestForm
-from claims.models import Article, WorkStatus
+from claims.models import Article, ClaimStatus, WorkStatus
 from claims.services.extraction import retry_extraction
 from reviews import forms, selectors, services
 from reviews.views.writes import ReviewWrite
@@ -57,7 +57,14 @@ def article_detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("ingested_by"), pk=pk)
     claims = selectors.article_claims(article)
     working = article.extraction_status in BUSY or any(claim.proposals_status in BUSY for claim in claims)
-    context = {"article": article, "claims": claims, "working": working, "segments": highlighted(article, claims)}
+    context = {
+        "article": article,
+        "claims": claims,
+        "working": working,
+        "segments": highlighted(article, claims),
+        # The legend of the marks' colours.
+        "statuses": ClaimStatus.choices,
+    }
     return render(request, "reviews/article_detail.html", context)
 
 
