@@ -12,6 +12,7 @@ from claims.models.claims import (
     status_filter,
     status_of,
 )
+from claims.models.feeds import Feed, FeedStatus
 from claims.models.fetching import FetchAllowedHost
 from claims.models.proposals import Proposal, ProposalMethod, ProposalStatus
 from claims.models.registry import Document, Reliability, Source, SourceKind
@@ -25,6 +26,8 @@ __all__ = [
     "ClaimState",
     "ClaimStatus",
     "Document",
+    "Feed",
+    "FeedStatus",
     "FetchAllowedHost",
     "Proposal",
     "ProposalMethod",

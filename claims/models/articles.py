@@ -49,6 +49,9 @@ class Article(models.Model):
     # Claim offsets index into this text, so it is never rewritten after ingestion.
     text = models.TextField(_("text"))
     url = models.URLField(_("URL"), max_length=2000, blank=True)
+    # The URL in its canonical form (claims/canonical.py): what the ingest service de-duplicates on and what API
+    # clients' `article_url` is compared with, so that http/https, www., utm_* and a trailing slash all match.
+    canonical_url = models.CharField(_("canonical URL"), max_length=2000, blank=True, editable=False)
     outlet = models.ForeignKey(
         "claims.Source",
         verbose_name=_("outlet"),
@@ -95,6 +98,7 @@ class Article(models.Model):
         indexes = [
             # API clients ask "what about the article at this URL?".
             models.Index(fields=["url"], name="article_url_idx"),
+            models.Index(fields=["canonical_url"], name="article_canonical_url_idx"),
             # The sweeper looks for articles whose extraction never finished.
             models.Index(fields=["extraction_status"], name="article_extraction_status_idx"),
         ]
