@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from claims.canonical import canonical_url
 from claims.models import Article, Claim, ClaimState, ClaimStatus, Verdict, status_filter
 
 # The text search configurations a claim is searched in on PostgreSQL: its words stemmed as German and as English.
@@ -36,6 +37,14 @@ def search_claims(queryset, text: str):
     return queryset.annotate(
         **{f"search_{config}": SearchVector("text", config=config) for config in SEARCH_CONFIGS}
     ).filter(matches | substring)
+
+
+def published_at(url: str, *, article: str = "") -> Q:
+    """The condition "the article was published at `url`", compared in canonical form (claims/canonical.py), so
+    that any of a page's addresses finds it; a value that is no http(s) URL is compared as given. `article` is the
+    path to the article from the rows filtered ("article__" for claims)."""
+    key = canonical_url(url)
+    return Q(**{f"{article}canonical_url": key}) if key else Q(**{f"{article}url": url})
 
 
 def validate_search(text: str) -> None:
@@ -64,7 +73,11 @@ class ClaimFilter(django_filters.FilterSet):
         label=_("assignee"), method="filter_assignee", help_text=_("a user name, “me” or “none”")
     )
     article = django_filters.ModelChoiceFilter(label=_("article"), queryset=Article.objects.all())
-    article_url = django_filters.CharFilter(label=_("article URL"), field_name="article__url")
+    article_url = django_filters.CharFilter(
+        label=_("article URL"),
+        method="filter_article_url",
+        help_text=_("any form of the address: http or https, with or without www., tracking parameters or a final /"),
+    )
     speaker = django_filters.CharFilter(label=_("speaker"), method="filter_speaker")
     outlet = django_filters.CharFilter(label=_("cited outlet"), field_name="cited_outlet", lookup_expr="icontains")
     checkworthy = django_filters.BooleanFilter(label=_("check-worthy"), field_name="is_checkworthy")
@@ -121,6 +134,9 @@ class ClaimFilter(django_filters.FilterSet):
             user = getattr(self.request, "user", None)
             return queryset.filter(assignee=user) if user and user.is_authenticated else queryset.none()
         return queryset.filter(assignee__username=value)
+
+    def filter_article_url(self, queryset, name, value):
+        return queryset.filter(published_at(value, article="article__"))
 
     def filter_speaker(self, queryset, name, value):
         if value.isdigit():

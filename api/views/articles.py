@@ -18,18 +18,26 @@ from api.serializers.articles import (
     ArticleSerializer,
 )
 from claims import selectors
+from claims.filters import published_at
 from claims.models import Article
 from claims.models.articles import InputFormat
 from claims.services.ingest import ingest
 
 
 class ArticleFilter(filters.FilterSet):
-    url = filters.CharFilter(field_name="url", help_text="Articles published at this exact URL.")
+    url = filters.CharFilter(
+        method="filter_url",
+        help_text="Articles published at this URL, in any of its forms: http or https, with or without www., "
+        "tracking parameters (utm_*, fbclid, gclid), a fragment or a final slash.",
+    )
     extraction_status = filters.CharFilter(field_name="extraction_status")
 
     class Meta:
         model = Article
         fields = []
+
+    def filter_url(self, queryset, name, value):
+        return queryset.filter(published_at(value))
 
 
 ARTICLE_ROWS = Article.objects.defer("text", "content_hash")

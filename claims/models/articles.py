@@ -4,6 +4,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.canonical import canonical_url
+
 
 class WorkStatus(models.TextChoices):
     """Where a row's background work stands, so that the UI and the API can show it and a failure is visible."""
@@ -105,6 +107,14 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title or self.text[:80]
+
+    def save(self, *args, **kwargs):
+        # The canonical form follows the URL wherever it is set (the ingest service, the admin, a factory).
+        self.canonical_url = canonical_url(self.url)[:2000]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "url" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "canonical_url"}
+        super().save(*args, **kwargs)
 
     @property
     def processing_delayed(self) -> bool:

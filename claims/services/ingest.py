@@ -11,6 +11,7 @@ from django.db import transaction
 from claims import fetching
 from claims.analysis.documents import InputError, ParsedText, content_hash, decode, parse_plain_text
 from claims.analysis.html import decode_charset, parse_html
+from claims.canonical import canonical_url
 from claims.fetching import FetchError
 from claims.models import Article, FetchAllowedHost
 from claims.models.articles import InputFormat
@@ -34,6 +35,7 @@ def ingest(
     input_format: str = InputFormat.TEXT,
     title: str = "",
     published_on: datetime.date | None = None,
+    outlet=None,
     actor=None,
 ) -> IngestResult:
     """Store an article and enqueue its extraction once the article is committed: the `content` given (with `url`
@@ -42,35 +44,67 @@ def ingest(
 
     `input_format` html reads the content as a web page (its main text, with title, date and author taken from the
     page); text reads it as the desk's plain text. `title` and `published_on`, when given, win over what the
-    content says. The same content sent twice returns the article stored the first time (`created` is False) and
-    stores nothing new. Input that cannot become an article raises ValidationError on the `content` field, an
-    origin that is not an http(s) URL on the `url` field. Nothing is stored in either case.
+    content says. `outlet`, a registry Source, is the outlet that published it (a feed's source).
+
+    The same content sent twice returns the article stored the first time (`created` is False) and stores nothing
+    new; sent again with a URL, the article stored without one gets it. A URL given alone whose canonical form
+    (claims/canonical.py) is an article's already stored returns that article without fetching the page again, and
+    so does a page that redirects to such an address.
+
+    Input that cannot become an article raises ValidationError on the `content` field, an origin that is not an
+    http(s) URL on the `url` field. Nothing is stored in either case.
 
     A page is fetched before any transaction starts, so never fetch inside one: a slow server must not hold
     database locks. A page that cannot or must not be fetched raises ValidationError on the `url` field (the
     message says why: a private address, a timeout, a content type, the size).
     """
     if content is None:
+        if stored := stored_at(url):
+            return IngestResult(article=stored, created=False)
         try:
             page = fetching.fetch(url, allowed_hosts=FetchAllowedHost.objects.hosts())
         except FetchError as exc:
             raise ValidationError({"url": str(exc)}) from None
         url, input_format = page.url, InputFormat.URL
+        if stored := stored_at(url):
+            return IngestResult(article=stored, created=False)
         # Parsing is CPU work on what was fetched: also outside the transaction.
         parsed = _parse(page.content, html=page.is_html, encoding=page.charset)
     else:
         parsed = _parse(content, html=input_format == InputFormat.HTML)
     with transaction.atomic():
-        return _store(parsed, actor=actor, url=url, title=title, published_on=published_on, input_format=input_format)
+        return _store(
+            parsed,
+            actor=actor,
+            url=url,
+            title=title,
+            published_on=published_on,
+            input_format=input_format,
+            outlet=outlet,
+        )
+
+
+def stored_at(url: str) -> Article | None:
+    """The article stored first whose URL has the canonical form of `url`, or None (also for a URL that has none)."""
+    key = canonical_key(url)
+    return Article.objects.filter(canonical_url=key).order_by("pk").first() if key else None
+
+
+def canonical_key(url: str) -> str:
+    """What Article.canonical_url stores for `url`: its canonical form, within the column."""
+    return canonical_url(url)[:ARTICLE_URL_MAX_LENGTH]
+
+
+def size_refusal(size: int) -> str:
+    """The refusal of an article of `size` bytes, over ARTICLE_MAX_BYTES: the same words wherever it is refused."""
+    return f"The article is {size:,} bytes; the limit is {settings.ARTICLE_MAX_BYTES:,} bytes."
 
 
 def _parse(content: str | bytes, *, html: bool, encoding: str = "") -> ParsedText:
     """The article in `content`, after the checks every way in shares: the size limit first, then the format's."""
     size = len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "surrogatepass"))
     if size > settings.ARTICLE_MAX_BYTES:
-        raise ValidationError(
-            {"content": f"The article is {size:,} bytes; the limit is {settings.ARTICLE_MAX_BYTES:,} bytes."}
-        )
+        raise ValidationError({"content": size_refusal(size)})
     try:
         if html:
             parsed = parse_html(content, encoding=encoding or None)
@@ -93,7 +127,14 @@ def _parse(content: str | bytes, *, html: bool, encoding: str = "") -> ParsedTex
 
 
 def _store(
-    parsed: ParsedText, *, actor, url: str, title: str, published_on: datetime.date | None, input_format: str
+    parsed: ParsedText,
+    *,
+    actor,
+    url: str,
+    title: str,
+    published_on: datetime.date | None,
+    input_format: str,
+    outlet,
 ) -> IngestResult:
     if len(url) > ARTICLE_URL_MAX_LENGTH:
         raise ValidationError({"url": f"The article's URL is longer than {ARTICLE_URL_MAX_LENGTH:,} characters."})
@@ -110,10 +151,15 @@ def _store(
             "published_on": published_on or parsed.published_on,
             "author": parsed.author[:300],
             "url": url,
+            "outlet": outlet,
             "input_format": input_format,
             "ingested_by": actor,
         },
     )
     if created:
         queue_extraction(article.pk)
+    elif url and not article.url:
+        # The text came first without its origin; now that it is known, it is kept (a URL already there stays).
+        Article.objects.filter(pk=article.pk, url="").update(url=url, canonical_url=canonical_key(url))
+        article.refresh_from_db(fields=["url", "canonical_url"])
     return IngestResult(article=article, created=created)
