@@ -176,6 +176,12 @@ class ClaimAdmin(KeepsEvidence, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # Nothing of a claim is edited here: the extraction writes what it found, and the review's services write the
+    # review (state, assignee, verdicts, dismissal, the duplicate link), each with its event, version and webhook.
+    # The review's admin (reviews/admin.py) adds actions that call those services.
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def proposals_deleted_with(self, ids):
         return Proposal.objects.filter(Q(claim__in=ids) | Q(earlier_claim__in=ids))
 
@@ -401,6 +407,14 @@ class ProposalAdmin(KeepsEvidence, admin.ModelAdmin):
     search_fields = ["claim__text", "reason", "external_url"]
     raw_id_fields = ["claim", "document", "source", "earlier_claim"]
     list_select_related = ["claim", "document", "source", "earlier_claim"]
+
+    # Proposals are made by the proposers and decided in the review (accepting one makes it evidence, with its
+    # event): the admin shows them, and the review's admin adds the decision as actions.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def proposals_deleted_with(self, ids):
         return Proposal.objects.filter(pk__in=ids)
