@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +27,10 @@ from claims.models import CORRECTABLE_FIELDS, Claim, ClaimState, Proposal, Propo
 from claims.services.proposals import request_proposals
 from reviews import workflow
 from reviews.models import ClaimEvent, Comment, EventKind, Evidence
-from reviews.refusals import Conflict, GuardFailed, Invalid, NotPermitted, Refusal, WrongState
+from reviews.published import default_claim_reviewed
+from reviews.refusals import Conflict, GuardFailed, Invalid, Refusal
 from reviews.signals import claim_changed
+from reviews.snapshots import request_snapshot
 
 
 def record_event(*, claim: Claim, kind: str, actor, note: str = "", data: dict | None = None, **fields) -> ClaimEvent:
@@ -61,22 +63,28 @@ def _compare_and_set(claim: Claim, **fields) -> None:
     claim.refresh_from_db()
 
 
-def _claim(claim_id: int) -> Claim:
-    claim = Claim.objects.filter(pk=claim_id).first()
+def _claim(claim_id: int, *, lock: bool = False) -> Claim:
+    claims = Claim.objects.select_for_update() if lock else Claim.objects
+    claim = claims.filter(pk=claim_id).first()
     if claim is None:
         raise Claim.DoesNotExist(f"No claim {claim_id}.")
     return claim
+
+
+def _permissions(actor) -> frozenset[str]:
+    return frozenset(actor.get_all_permissions()) if actor.is_active else frozenset()
 
 
 def situation(claim: Claim, actor) -> workflow.Situation:
     """What the workflow's rules need to know, read from the claim (its accepted evidence counted)."""
     evidence = getattr(claim, "evidence_count", None)
     if evidence is None:
-        evidence = claim.evidence.count()
+        # A source alone is a lead, not evidence a verdict rests on.
+        evidence = claim.evidence.followable().count()
     return workflow.Situation(
         state=claim.state,
         actor_id=actor.pk,
-        permissions=frozenset(actor.get_all_permissions()) if actor.is_active else frozenset(),
+        permissions=_permissions(actor),
         assignee_id=claim.assignee_id,
         proposer_id=claim.verdict_proposed_by_id,
         verdict=claim.verdict,
@@ -90,12 +98,37 @@ def allowed_transitions(claim: Claim, actor) -> list[workflow.Transition]:
     return workflow.allowed_transitions(situation(claim, actor))
 
 
+def allowed_writes(claim: Claim, actor) -> set[str]:
+    """The writes of `workflow.WRITES` this person may make on the claim now: the forms a page offers."""
+    return workflow.allowed_writes(situation(claim, actor))
+
+
+def _permitted_claim(claim_id: int, actor, write: str, *, lock: bool = False) -> Claim:
+    """The claim, if the workflow's rule for `write` lets this person make it now. With `lock`, the claim's row is
+    held until the transaction ends, so that a write that does not change the claim itself (evidence, a
+    proposal's decision) cannot slip in beside a transition that does (an approval)."""
+    claim = _claim(claim_id, lock=lock)
+    workflow.permit(situation(claim, actor), workflow.WRITES[write])
+    return claim
+
+
 @transaction.atomic
 def transition(
-    *, claim_id: int, action: str, actor, version: int | None = None, verdict: str = "", note: str = ""
+    *,
+    claim_id: int,
+    action: str,
+    actor,
+    version: int | None = None,
+    verdict: str = "",
+    note: str = "",
+    claim_reviewed: str | None = None,
 ) -> Claim:
     """Move a claim on by `action`. `version` is the version the person saw (a form's hidden field, the API's
     body): if the claim changed since, nothing happens and `Conflict` is raised.
+
+    With the verdict comes `claim_reviewed`, the claim in the words the fact-check publishes it under (blank or
+    None: the wording it had, else the sentence without its attribution); it is approved with the verdict. A
+    wording that replaces an earlier one is a correction, recorded as one.
 
     Raises `NotPermitted` (403), `GuardFailed` (400, with field messages), `WrongState` (409: the claim is in
     another state) and `Conflict` (409: somebody acted first).
@@ -105,7 +138,10 @@ def transition(
         raise stale_claim()
     outcome = workflow.check(situation(claim, actor), workflow.Request(action=action, verdict=verdict, note=note))
     now = timezone.now()
-    _compare_and_set(claim, **outcome.writes(now=now), updated_at=now)
+    writes, wording, earlier_wording = outcome.writes(now=now), {}, claim.claim_reviewed
+    if outcome.transition.needs_verdict:
+        wording["claim_reviewed"] = writes["claim_reviewed"] = _claim_reviewed(claim, claim_reviewed)
+    _compare_and_set(claim, **writes, updated_at=now)
     record_event(
         claim=claim,
         kind=EventKind.TRANSITION,
@@ -114,22 +150,41 @@ def transition(
         from_state=outcome.transition.source,
         to_state=outcome.transition.target,
         verdict=claim.verdict,
-        data={"action": outcome.transition.action, "version": claim.version},
+        data={"action": outcome.transition.action, "version": claim.version, **wording},
     )
+    if wording and earlier_wording and earlier_wording != claim.claim_reviewed:
+        record_event(
+            claim=claim,
+            kind=EventKind.CORRECTED,
+            actor=actor,
+            data={
+                "fields": ["claim_reviewed"],
+                "old": {"claim_reviewed": earlier_wording},
+                "new": wording,
+                "version": claim.version,
+            },
+        )
     return claim
+
+
+# The longest "claim as reviewed": a sentence or two, as ClaimReview's claimReviewed shows it.
+CLAIM_REVIEWED_LENGTH = 2000
+
+
+def _claim_reviewed(claim: Claim, given: str | None) -> str:
+    wording = _one_line(given or "")
+    if len(wording) > CLAIM_REVIEWED_LENGTH:
+        raise Invalid({"claim_reviewed": [_("At most %(count)d characters.") % {"count": CLAIM_REVIEWED_LENGTH}]})
+    return wording or claim.claim_reviewed or default_claim_reviewed(claim)
 
 
 @transaction.atomic
 def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Claim:
     """Give a claim to a reviewer (None: to nobody). Editors assign anyone; a reviewer only takes a free claim
     for themselves (that is `transition(action="take")` for an unverified one)."""
-    claim = _claim(claim_id)
-    if not actor.has_perm(workflow.ASSIGN):
-        raise NotPermitted({"assignee": [_("Only editors assign claims.")]})
+    claim = _permitted_claim(claim_id, actor, "assign")
     if assignee is not None and not assignee.has_perm(workflow.REVIEW):
         raise GuardFailed({"assignee": [_("%(user)s is not a reviewer.") % {"user": assignee}]})
-    if claim.state == ClaimState.APPROVED or claim.dismissed_at is not None:
-        raise WrongState(_("Only claims still in review are assigned."))
     if version is not None and claim.version != version:
         raise stale_claim()
     assignee_id = assignee.pk if assignee else None
@@ -146,7 +201,7 @@ def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Cla
 
 
 def may_correct(claim: Claim, actor) -> bool:
-    return workflow.may_correct(situation(claim, actor))
+    return "correct" in allowed_writes(claim, actor)
 
 
 # The longest speaker name and outlet the columns hold.
@@ -178,8 +233,7 @@ def correct_attribution(
     Raises `NotPermitted` (403), `Invalid` (400, field by field), `WrongState` (409: the claim is approved and must
     be reopened first, or was dismissed) and `Conflict` (409: the claim changed since `version`).
     """
-    claim = _claim(claim_id)
-    workflow.check_correction(situation(claim, actor))
+    claim = _permitted_claim(claim_id, actor, "correct")
     if version is not None and claim.version != version:
         raise stale_claim()
     problems: dict[str, list[str]] = {}
@@ -270,17 +324,11 @@ def bulk(*, claim_ids: list[int], write: Callable[[int], object]) -> BulkReport:
 URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 
 
-def _editable_claim(claim_id: int, actor, permission: str) -> Claim:
-    if not actor.has_perm(permission):
-        raise NotPermitted(_("Your role does not allow this."))
-    claim = _claim(claim_id)
-    return claim
-
-
 @transaction.atomic
 def add_evidence(*, claim_id: int, actor, url: str, note: str = "") -> Evidence:
-    """Evidence a reviewer found: a web address and what it shows."""
-    claim = _editable_claim(claim_id, actor, "reviews.add_evidence")
+    """Evidence a reviewer found: a web address and what it shows. Not on an approved claim: what its verdict rests
+    on changes only after it is reopened."""
+    claim = _permitted_claim(claim_id, actor, "add_evidence", lock=True)
     url = url.strip()
     try:
         URL_VALIDATOR(url)
@@ -289,6 +337,7 @@ def add_evidence(*, claim_id: int, actor, url: str, note: str = "") -> Evidence:
     if len(url) > 2000:
         raise Invalid({"url": [_("The address is longer than 2,000 characters.")]})
     evidence = Evidence.objects.create(claim=claim, url=url, note=note.strip(), added_by=actor)
+    request_snapshot(evidence=evidence)
     Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
     record_event(claim=claim, kind=EventKind.EVIDENCE_ADDED, actor=actor, note=note.strip(), data={"url": url})
     return evidence
@@ -296,7 +345,7 @@ def add_evidence(*, claim_id: int, actor, url: str, note: str = "") -> Evidence:
 
 @transaction.atomic
 def add_comment(*, claim_id: int, actor, text: str) -> Comment:
-    claim = _editable_claim(claim_id, actor, "reviews.add_comment")
+    claim = _permitted_claim(claim_id, actor, "comment")
     text = text.strip()
     if not text:
         raise Invalid({"text": [_("Write a comment.")]})
@@ -309,12 +358,10 @@ def add_comment(*, claim_id: int, actor, text: str) -> Comment:
 @transaction.atomic
 def dismiss(*, claim_id: int, actor, reason: str, version: int | None = None) -> Claim:
     """Take a sentence out of the queues as not a claim, with the reason; its record stays."""
-    claim = _editable_claim(claim_id, actor, workflow.REVIEW)
+    claim = _permitted_claim(claim_id, actor, "dismiss")
     reason = reason.strip()
     if not reason:
         raise GuardFailed({"note": [_("Give a reason.")]})
-    if claim.state not in (ClaimState.UNVERIFIED, ClaimState.IN_REVIEW) or claim.dismissed_at is not None:
-        raise WrongState(_("Only claims not yet given a verdict can be dismissed."))
     updated = Claim.objects.filter(
         pk=claim.pk, version=claim.version if version is None else version, dismissed_at__isnull=True
     ).update(dismissed_at=timezone.now(), dismissal_reason=reason, version=F("version") + 1, updated_at=timezone.now())
@@ -328,12 +375,12 @@ def dismiss(*, claim_id: int, actor, reason: str, version: int | None = None) ->
 @transaction.atomic
 def restore(*, claim_id: int, actor) -> Claim:
     """Undo a dismissal: the sentence is a claim after all."""
-    claim = _editable_claim(claim_id, actor, workflow.REVIEW)
-    updated = Claim.objects.filter(pk=claim.pk, dismissed_at__isnull=False).update(
+    claim = _permitted_claim(claim_id, actor, "restore")
+    updated = Claim.objects.filter(pk=claim.pk, version=claim.version, dismissed_at__isnull=False).update(
         dismissed_at=None, dismissal_reason="", version=F("version") + 1, updated_at=timezone.now()
     )
     if not updated:
-        raise WrongState(_("This claim is not dismissed."))
+        raise stale_claim()
     claim.refresh_from_db()
     record_event(claim=claim, kind=EventKind.RESTORED, actor=actor)
     return claim
@@ -341,11 +388,13 @@ def restore(*, claim_id: int, actor) -> Claim:
 
 @transaction.atomic
 def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
-    """A claim the extractor missed, marked by a reviewer on the article's text (character offsets)."""
+    """A claim the extractor missed, marked by a reviewer on the article's text (character offsets). A passage
+    that is a claim already is refused as such, also when somebody adds it at the same moment."""
     from claims.models import Article
 
-    if not actor.has_perm(workflow.REVIEW):
-        raise NotPermitted(_("Your role does not allow this."))
+    # The rules of working on a claim, for the claim as it will be: unverified and nobody's.
+    new = workflow.Situation(state=ClaimState.UNVERIFIED, actor_id=actor.pk, permissions=_permissions(actor))
+    workflow.permit(new, workflow.WRITES["add_claim"])
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         raise Article.DoesNotExist(f"No article {article_id}.")
@@ -363,9 +412,14 @@ def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
             problems["start"] = [_("This passage is already a claim.")]
     if problems:
         raise Invalid(problems)
-    claim = Claim.objects.create(
-        article=article, start=start, end=end, text=article.text[start:end], language=article.language
-    )
+    try:
+        # Whoever adds the same passage at the same moment and commits first wins its unique span.
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                article=article, start=start, end=end, text=article.text[start:end], language=article.language
+            )
+    except IntegrityError:
+        raise Invalid({"start": [_("This passage is already a claim.")]}) from None
     record_event(claim=claim, kind=EventKind.ADDED, actor=actor, data={"start": start, "end": end})
     request_proposals(claim_id=claim.pk)
     return claim
@@ -375,15 +429,13 @@ def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
 def merge(*, claim_ids: list[int], actor, reason: str = "") -> Claim:
     """Join claims of one article that the extractor split: the first one grows to cover them all (its review
     record stays), the others are dismissed as merged into it."""
-    if not actor.has_perm(workflow.REVIEW):
-        raise NotPermitted(_("Your role does not allow this."))
     claims = list(Claim.objects.filter(pk__in=claim_ids).select_related("article").order_by("start"))
+    for claim in claims:
+        workflow.permit(situation(claim, actor), workflow.WRITES["merge"])
     if len(claims) < 2 or len(claims) != len(set(claim_ids)):
         raise Invalid({"claims": [_("Choose two or more claims to merge.")]})
     if len({c.article_id for c in claims}) != 1:
         raise Invalid({"claims": [_("Only claims of the same article can be merged.")]})
-    if any(c.state not in (ClaimState.UNVERIFIED, ClaimState.IN_REVIEW) or c.dismissed_at for c in claims):
-        raise WrongState(_("Only claims not yet given a verdict can be merged."))
     keep, others = claims[0], claims[1:]
     start, end = keep.start, max(c.end for c in claims)
     now = timezone.now()
@@ -415,10 +467,13 @@ def merge(*, claim_ids: list[int], actor, reason: str = "") -> Claim:
 def decide_proposal(*, proposal_id: int, actor, accept: bool, note: str = "") -> Proposal:
     """Accept a proposal (it becomes evidence for its claim) or reject it (it stays out of future runs).
 
-    A proposal is decided once: a second decision, by anyone, raises Conflict and changes nothing.
+    A proposal is decided once: a second decision, by anyone, raises Conflict and changes nothing. Not on an
+    approved claim: what its verdict rests on changes only after it is reopened.
     """
-    if not actor.has_perm("claims.change_proposal"):
-        raise NotPermitted(_("Only reviewers and editors decide on proposals."))
+    claim_id = Proposal.objects.filter(pk=proposal_id).values_list("claim_id", flat=True).first()
+    if claim_id is None:
+        raise Conflict(_("This proposal has already been decided, or it no longer exists."))
+    _permitted_claim(claim_id, actor, "decide_proposal", lock=True)
     status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
     decided = Proposal.objects.filter(pk=proposal_id, status=ProposalStatus.PROPOSED).update(
         status=status, decided_at=timezone.now()
@@ -427,7 +482,10 @@ def decide_proposal(*, proposal_id: int, actor, accept: bool, note: str = "") ->
         raise Conflict(_("This proposal has already been decided, or it no longer exists."))
     proposal = Proposal.objects.select_related("claim").get(pk=proposal_id)
     if accept:
-        Evidence.objects.create(claim=proposal.claim, proposal=proposal, note=note, added_by=actor)
+        evidence = Evidence.objects.create(
+            claim=proposal.claim, proposal=proposal, note=note, added_by=actor, **Evidence.fields_of(proposal)
+        )
+        request_snapshot(evidence=evidence)
     record_event(
         claim=proposal.claim,
         kind=EventKind.PROPOSAL_DECIDED,

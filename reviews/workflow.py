@@ -6,6 +6,11 @@ Python, no database: `reviews.services.transition` is the one place that applies
     in_review --give_back--> unverified
     verdict_proposed --send_back (reason)--> in_review
     approved --reopen (reason, editors)--> in_review   (the published verdict stays: "under correction")
+
+Every other write on a claim (assigning it, correcting it, evidence, proposals, comments, dismissing, restoring,
+merging, adding one) has a row in `WRITES`. A transition and a write alike are checked by one function, `permit`:
+the role, the claim's state (an approved verdict is frozen until it is reopened; a dismissed sentence takes nothing
+until it is restored) and the assignment (a reviewer works on a free claim or their own; an editor on any).
 """
 
 from dataclasses import dataclass, field
@@ -65,6 +70,15 @@ class Transition:
     # The claim's fields the transition writes besides state and assignee: a constant, or a `Value`.
     writes: dict[str, object] = field(default_factory=dict, hash=False)
     announced_as: str = STATE_CHANGED
+
+    @property
+    def rule(self) -> "Rule":
+        return Rule(
+            self.label,
+            self.permission,
+            frozenset({self.source}),
+            needs_second_person=self.needs_second_person,
+        )
 
 
 TRANSITIONS = {
@@ -131,6 +145,49 @@ TRANSITIONS = {
 
 
 @dataclass(frozen=True)
+class Rule:
+    """Who may make a write on a claim, and in which of its states."""
+
+    label: str
+    permission: str
+    # The states of the claim the write is made in.
+    states: frozenset[str]
+    # False: never on a dismissed sentence; True: only on one; None: either.
+    dismissed: bool | None = False
+    # The claim is free or the actor's, unless the actor assigns claims (an editor).
+    own_or_free: bool = True
+    # Someone other than the proposer of the verdict acts (unless the desk allows one person).
+    needs_second_person: bool = False
+    # Why the write is refused in another state; without it, the action and the state are named.
+    wrong_state: str = ""
+
+
+UNTIL_APPROVED = frozenset({ClaimState.UNVERIFIED, ClaimState.IN_REVIEW, ClaimState.VERDICT_PROPOSED})
+BEFORE_VERDICT = frozenset({ClaimState.UNVERIFIED, ClaimState.IN_REVIEW})
+EVERY_STATE = frozenset(ClaimState.values)
+PUBLISHED = _("The verdict is published: reopen the claim for correction first.")
+
+WRITES = {
+    "assign": Rule(_("Assign"), ASSIGN, UNTIL_APPROVED, wrong_state=_("Only claims still in review are assigned.")),
+    "correct": Rule(_("Correct speaker, outlet or quote"), REVIEW, UNTIL_APPROVED, wrong_state=PUBLISHED),
+    # Evidence and decisions on proposals are what an approved verdict rests on: frozen with it.
+    "add_evidence": Rule(_("Add evidence"), "reviews.add_evidence", UNTIL_APPROVED, wrong_state=PUBLISHED),
+    "decide_proposal": Rule(_("Decide on a proposal"), "claims.change_proposal", UNTIL_APPROVED, wrong_state=PUBLISHED),
+    # The desk discusses any claim, in any state: a comment changes nothing of the record.
+    "comment": Rule(_("Add comment"), "reviews.add_comment", EVERY_STATE, dismissed=None, own_or_free=False),
+    "dismiss": Rule(
+        _("Dismiss"), REVIEW, BEFORE_VERDICT, wrong_state=_("Only claims not yet given a verdict can be dismissed.")
+    ),
+    "restore": Rule(_("Restore"), REVIEW, EVERY_STATE, dismissed=True),
+    "merge": Rule(
+        _("Merge"), REVIEW, BEFORE_VERDICT, wrong_state=_("Only claims not yet given a verdict can be merged.")
+    ),
+    # Checked against the claim as it will be: unverified and free.
+    "add_claim": Rule(_("Add claim"), REVIEW, frozenset({ClaimState.UNVERIFIED})),
+}
+
+
+@dataclass(frozen=True)
 class Situation:
     """What the rules need to know about a claim and the person acting on it."""
 
@@ -175,22 +232,11 @@ class Outcome:
 
 def check(situation: Situation, request: Request) -> Outcome:
     """The transition `request` asks for, if the rules allow it here; raises the first kind of refusal that applies:
-    unknown action or wrong state, then missing permission, then missing input."""
+    unknown action, then what `permit` refuses, then missing input."""
     transition = TRANSITIONS.get(request.action)
     if transition is None:
         raise GuardFailed({"action": [_("Unknown action “%(action)s”.") % {"action": request.action}]})
-    if situation.dismissed:
-        raise WrongState({"action": [_("This sentence was dismissed as not a claim.")]})
-    if situation.state != transition.source:
-        raise WrongState(
-            {
-                "action": [
-                    _("“%(action)s” is not possible while the claim is “%(state)s”.")
-                    % {"action": transition.label, "state": ClaimState(situation.state).label}
-                ]
-            }
-        )
-    _check_permission(transition, situation)
+    permit(situation, transition.rule)
     problems: dict[str, list[str]] = {}
     note = request.note.strip()
     if transition.needs_reason and not note:
@@ -220,48 +266,53 @@ def check(situation: Situation, request: Request) -> Outcome:
     return Outcome(transition=transition, assignee_id=assignee, values=values)
 
 
-def _check_permission(transition: Transition, situation: Situation) -> None:
-    if transition.permission not in situation.permissions:
-        raise NotPermitted({"action": [_("Your role does not allow “%(action)s”.") % {"action": transition.label}]})
+def permit(situation: Situation, rule: Rule) -> None:
+    """Whether this person may make this write on the claim now, by the rule every write follows; raises the first
+    refusal that applies: the role (NotPermitted), the state (WrongState), the assignment and the two-person rule
+    (NotPermitted)."""
+    if rule.permission not in situation.permissions:
+        raise NotPermitted({"action": [_("Your role does not allow “%(action)s”.") % {"action": rule.label}]})
+    if situation.dismissed and rule.dismissed is False:
+        raise WrongState({"action": [_("This sentence was dismissed as not a claim.")]})
+    if not situation.dismissed and rule.dismissed is True:
+        raise WrongState({"action": [_("This claim is not dismissed.")]})
+    if situation.state not in rule.states:
+        message = rule.wrong_state or _("“%(action)s” is not possible while the claim is “%(state)s”.") % {
+            "action": rule.label,
+            "state": ClaimState(situation.state).label,
+        }
+        raise WrongState({"action": [message]})
     others_claim = situation.assignee_id not in (None, situation.actor_id)
-    if transition.permission == REVIEW and others_claim and ASSIGN not in situation.permissions:
+    if rule.own_or_free and others_claim and ASSIGN not in situation.permissions:
         raise NotPermitted({"action": [_("This claim is assigned to someone else.")]})
     own_verdict = situation.proposer_id == situation.actor_id
-    if transition.needs_second_person and own_verdict and not situation.single_person_approval:
+    if rule.needs_second_person and own_verdict and not situation.single_person_approval:
         raise NotPermitted({"action": [_("Someone other than the proposer must approve a verdict.")]})
+
+
+def allows(situation: Situation, rule: Rule) -> bool:
+    try:
+        permit(situation, rule)
+    except Refusal:
+        return False
+    return True
 
 
 def allowed_transitions(situation: Situation) -> list[Transition]:
     """The actions this person may take on the claim now (their input aside: a form asks for that)."""
-    allowed = []
-    for transition in TRANSITIONS.values():
-        if situation.dismissed or situation.state != transition.source:
-            continue
-        try:
-            _check_permission(transition, situation)
-        except NotPermitted:
-            continue
-        allowed.append(transition)
-    return allowed
+    return [transition for transition in TRANSITIONS.values() if allows(situation, transition.rule)]
+
+
+def allowed_writes(situation: Situation) -> set[str]:
+    """The names of the writes of `WRITES` this person may make on the claim now (for the page's forms)."""
+    return {name for name, rule in WRITES.items() if allows(situation, rule)}
 
 
 def check_correction(situation: Situation) -> None:
     """Whether this person may correct what the extraction found about the claim (speaker, cited outlet, quote).
-    The rules of working on a claim: a reviewer's role, and the claim free or theirs (editors may act on anyone's).
     A published record is not changed in place: an approved claim is reopened for correction first."""
-    if REVIEW not in situation.permissions:
-        raise NotPermitted({"action": [_("Your role does not allow correcting a claim.")]})
-    if situation.dismissed:
-        raise WrongState({"action": [_("This sentence was dismissed as not a claim.")]})
-    if situation.state == ClaimState.APPROVED:
-        raise WrongState({"action": [_("The verdict is published: reopen the claim for correction first.")]})
-    if situation.assignee_id not in (None, situation.actor_id) and ASSIGN not in situation.permissions:
-        raise NotPermitted({"action": [_("This claim is assigned to someone else.")]})
+    permit(situation, WRITES["correct"])
 
 
 def may_correct(situation: Situation) -> bool:
-    try:
-        check_correction(situation)
-    except Refusal:
-        return False
-    return True
+    return allows(situation, WRITES["correct"])
