@@ -10,14 +10,19 @@ proposal, evidence, a comment and an event are read-only here, and an action's r
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from claims.admin import ClaimAdmin, ProposalAdmin
 from claims.models import Claim, Proposal
-from reviews import services, workflow
+from reviews import roles, services, workflow
 from reviews.models import ClaimEvent, Comment, Evidence
 from reviews.refusals import Refusal
 
@@ -224,3 +229,82 @@ class ReviewProposalAdmin(ProposalAdmin):
     @admin.action(description=gettext_lazy("Reject the selected proposals"), permissions=["decide"])
     def reject(self, request, queryset):
         self._decide(request, queryset, accept=False, label=_("Reject"))
+
+
+# Roles are groups (reviews/roles.py). Giving powers is a superuser's alone: an admin who is not one keeps the
+# users' admin for accounts (names, addresses, passwords, active or not) and cannot make anyone, themselves
+# included, more than they are, nor act as someone who can do more than read (the rule for API keys, api/admin.py).
+
+# The fields that give or take powers.
+POWERS = ["is_superuser", "is_staff", "groups", "user_permissions"]
+# The fields through which someone could sign in as the account: its name, and the address a reset link goes to.
+SIGN_IN = ["username", "email"]
+READ_PERMISSIONS = frozenset(roles.READ)
+
+
+def can_do_more_than_read(user) -> bool:
+    """Whether the account holds any permission beyond the read role's, by its groups and its own permissions,
+    active or not (an inactive account can be made active again)."""
+    if user.is_superuser:
+        return True
+    held = Permission.objects.filter(Q(group__user=user) | Q(user=user)).values_list(
+        "content_type__app_label", "codename"
+    )
+    return any(f"{app_label}.{codename}" not in READ_PERMISSIONS for app_label, codename in held)
+
+
+def may_act_as(actor, user) -> bool:
+    """Whether `actor` may set what signs in as `user` (its name, address, password)."""
+    return actor.is_superuser or actor.pk == user.pk or not can_do_more_than_read(user)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class RestrictedUserAdmin(UserAdmin):
+    """Django's user admin, where only a superuser changes superuser and staff flags, roles and permissions, or
+    edits a superuser. The fields are left out of the form for anyone else, so a posted value is ignored."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser or obj is None:
+            return readonly
+        readonly += POWERS
+        if not may_act_as(request.user, obj):
+            readonly += SIGN_IN
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None and not may_act_as(request.user, user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RestrictedGroupAdmin(GroupAdmin):
+    """The roles: what a role may do is a superuser's to change, whatever permissions an admin is given."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
