@@ -17,6 +17,7 @@ from claims.models import (
     Verdict,
 )
 from reviews.models import EventKind
+from reviews.visibility import INTERNAL, PUBLIC, ClaimVisibility
 from reviews.workflow import TRANSITIONS
 
 
@@ -262,6 +263,12 @@ class ClaimDetailSerializer(ClaimSerializer):
     allowed_actions = serializers.SerializerMethodField()
     claimreview_url = serializers.SerializerMethodField()
 
+    @property
+    def visibility(self) -> ClaimVisibility:
+        """Review scope sees the review's workings; read scope the published record, as the api-client role does on
+        the claim page (`reviews.visibility`)."""
+        return INTERNAL if self.context.get("review") else PUBLIC
+
     def to_representation(self, claim):
         return {
             **super().to_representation(claim),
@@ -283,7 +290,9 @@ class ClaimDetailSerializer(ClaimSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_verdict_rationale(self, claim):
-        return claim.verdict_rationale if claim.public_verdict else None
+        """The approved verdict's rationale, beside `verdict`: the published one for every scope (review scope reads a
+        proposed verdict's rationale in `history`)."""
+        return PUBLIC.rationale(claim)
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_approved_at(self, claim):
@@ -296,27 +305,19 @@ class ClaimDetailSerializer(ClaimSerializer):
 
     @extend_schema_field(EventSerializer(many=True))
     def get_history(self, claim):
-        events = list(claim.events.all())
-        if not self.context.get("review"):
-            events = [event for event in events if event.kind == EventKind.TRANSITION]
-            return [
-                {
-                    **EVENT.to_representation(event),
-                    "actor": None,
-                    "note": None,
-                    # A proposed verdict is not public until approved.
-                    "verdict": event.verdict if event.to_state == ClaimState.APPROVED else "",
-                }
-                for event in events
-            ]
-        return [EVENT.to_representation(event) for event in events]
+        visibility = self.visibility
+        events = [EVENT.to_representation(event) for event in visibility.events(claim)]
+        if not visibility.names:
+            events = [{**event, "actor": None, "note": None} for event in events]
+        return events
 
     @extend_schema_field(ProposalSerializer(many=True, allow_null=True))
     def get_proposals(self, claim):
         """Reviewers only (review scope): candidates the proposers found, best first; null for read scope."""
-        if not self.context.get("review"):
+        proposals = self.visibility.proposals(claim)
+        if proposals is None:
             return None
-        return [PROPOSAL.to_representation(proposal) for proposal in claim.proposals.all()]
+        return [PROPOSAL.to_representation(proposal) for proposal in proposals]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
     def get_allowed_actions(self, claim):

@@ -2,6 +2,7 @@
 and history; and the fragment that shows the background work while it runs."""
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET
 from claims.models import Claim, WorkStatus
 from reviews import forms, selectors, services, workflow
 from reviews.forms import TransitionForm
+from reviews.visibility import ClaimVisibility
 
 BUSY = (WorkStatus.PENDING, WorkStatus.RUNNING)
 
@@ -42,9 +44,15 @@ def render_claim(
     for transition in allowed:
         data_shown = forms_data if forms_data.get("action") == transition.action else None
         actions.append({"transition": transition, "data": data_shown, "errors": errors.get(transition.action, {})})
-    proposals = list(claim.proposals.all())
+    # The api-client role reads the published record only, as a read-scope key does in the API.
+    visible = ClaimVisibility.for_user(request.user)
+    proposals = visible.proposals(claim) or []
     context = {
         "claim": claim,
+        "visible": visible,
+        "verdict": visible.verdict(claim),
+        "rationale": visible.rationale(claim),
+        "events": visible.events(claim),
         "article": claim.article,
         "text": selectors.context_of(claim),
         "actions": actions,
@@ -79,7 +87,10 @@ def claim_detail(request, pk):
 @permission_required("claims.view_claim", raise_exception=True)
 @require_GET
 def claim_work(request, pk):
-    """The background work's status, polled by the claim page while it runs (the fragment stops the polling)."""
+    """The background work's status, polled by the claim page while it runs (the fragment stops the polling); the
+    proposals' progress and errors are the review's, not the published record's."""
+    if not ClaimVisibility.for_user(request.user).internal:
+        raise PermissionDenied
     claim = get_object_or_404(Claim.objects.select_related("article"), pk=pk)
     busy = is_busy(claim)
     return render(
