@@ -32,7 +32,8 @@ def extract_claims(*, article_id: int, takeover: bool = False) -> int | None:
 
     Returns None when there is nothing to do: the article is gone, done, or another worker is on it. Safe to run
     again: a sentence is one claim (unique span); claims nobody has touched yet are brought up to date with the
-    new analysis, and claims a reviewer has touched are kept exactly as they are. `takeover` lets a redelivered
+    new analysis, and claims a reviewer has touched are kept exactly as they are (a sentence inside one, merged
+    into it, is not made a claim again). `takeover` lets a redelivered
     task resume an article whose previous worker died mid-run.
     """
     stale_before = timezone.now() - datetime.timedelta(
@@ -91,6 +92,8 @@ def _store_analysis(article: Article, analysis: ArticleAnalysis) -> None:
     # history that makes the claim touched) or waits for this run and comes after it: never lost under it.
     existing = {(claim.start, claim.end): claim for claim in article.claims.select_for_update()}
     untouched = set(article.claims.untouched().values_list("pk", flat=True))
+    # The passages of claims a person worked on: merging sentences, or adding a passage by hand, made them one claim.
+    worked_on = [(claim.start, claim.end) for claim in existing.values() if claim.pk not in untouched]
     now = timezone.now()
     new, changed = [], []
     for sentence in analysis.sentences:
@@ -112,7 +115,9 @@ def _store_analysis(article: Article, analysis: ArticleAnalysis) -> None:
         }
         claim = existing.pop((sentence.start, sentence.end), None)
         if claim is None:
-            new.append(Claim(article=article, start=sentence.start, end=sentence.end, **fields))
+            # A sentence inside such a claim is part of it, not a claim again (a sentence merged into its neighbour).
+            if not any(start <= sentence.start and sentence.end <= end for start, end in worked_on):
+                new.append(Claim(article=article, start=sentence.start, end=sentence.end, **fields))
         elif claim.pk in untouched:
             # What a reviewer corrected stays theirs, however else the claim is brought up to date.
             for name, value in fields.items():
