@@ -11,8 +11,19 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import IngestForm
-from claims.models import Article, Claim, Document, FetchAllowedHost, Proposal, Reliability, Source, Speaker
+from claims.models import (
+    Article,
+    Claim,
+    Document,
+    FetchAllowedHost,
+    Proposal,
+    Reliability,
+    Source,
+    SourceKind,
+    Speaker,
+)
 from claims.registry import files as registry_files
+from claims.registry.rows import DOCUMENT_FIELDS, SOURCE_FIELDS, RowError, clean_document, clean_source
 from claims.services import extraction
 from claims.services import registry as registry_services
 
@@ -200,6 +211,54 @@ class SpeakerAdmin(admin.ModelAdmin):
 URL_FORM_FIELD = {models.URLField: {"assume_scheme": "https"}}
 
 
+class RegistryRowForm(forms.ModelForm):
+    """A source or document form held to the registry's row rules (claims/registry/rows.py), the rules an import
+    follows: what the admin stores, an export writes and an import reads back unchanged (an alias holding the CSV's
+    "|", a domain with a scheme, a language that is no two-letter code are refused here as in a file), and the
+    values are stored as an import would store them (stripped, lower-cased)."""
+
+    # The form's fields the rules check.
+    row_fields: tuple[str, ...] = ()
+    # The fields a row needs besides the one checked, with values that pass: each field is checked on its own,
+    # so that its reason stands beside it.
+    placeholders: dict = {}
+
+    @staticmethod
+    def clean_row(row: dict) -> dict:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        row = {name: cleaned[name] for name in self.row_fields if name in cleaned}
+        for name, value in row.items():
+            try:
+                self.clean_row({**self.placeholders, name: value})
+            except RowError as exc:
+                self.add_error(name, str(exc))
+        if not self.errors:
+            fields = self.clean_row({**self.placeholders, **row})
+            cleaned.update({name: value for name, value in fields.items() if name in row})
+        return cleaned
+
+
+class SourceForm(RegistryRowForm):
+    row_fields = ("key", *SOURCE_FIELDS)
+    placeholders = {"key": "key", "name": "name"}
+
+    @staticmethod
+    def clean_row(row):
+        return clean_source(row, kinds=SourceKind.values, reliabilities=Reliability.values)[1]
+
+
+class DocumentForm(RegistryRowForm):
+    row_fields = ("key", *DOCUMENT_FIELDS)
+    placeholders = {"source": "source", "title": "title", "text": "text"}
+
+    @staticmethod
+    def clean_row(row):
+        return clean_document(row)[1]
+
+
 class DocumentFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
@@ -213,6 +272,7 @@ class DocumentFormSet(forms.BaseInlineFormSet):
 
 class DocumentInline(admin.TabularInline):
     model = Document
+    form = DocumentForm
     formset = DocumentFormSet
     fields = ["title", "url", "language", "published_on"]
     formfield_overrides = URL_FORM_FIELD
@@ -251,6 +311,7 @@ class RegistryImportForm(forms.Form):
 
 @admin.register(Source)
 class SourceAdmin(KeepsEvidence, admin.ModelAdmin):
+    form = SourceForm
     list_display = ["name", "key", "kind", "domain", "language", "reliability", "active", "document_count"]
     list_filter = ["kind", "reliability", "active", "language"]
     search_fields = ["name", "key", "domain", "aliases", "notes", "reliability_note"]
@@ -361,6 +422,7 @@ class DocumentAdmin(KeepsEvidence, admin.ModelAdmin):
     list_select_related = ["source"]
     raw_id_fields = ["source"]
     readonly_fields = ["embedded_at", "created_at", "updated_at"]
+    form = DocumentForm
     formfield_overrides = URL_FORM_FIELD
     actions = ["embed_again"]
 

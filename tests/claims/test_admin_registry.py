@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Document, Reliability, Source, SourceKind
+from claims.services import registry as registry_services
 from tests.conftest import SAMPLE_REGISTRY
 from tests.factories import make_document, make_source
 
@@ -333,3 +334,56 @@ def test_a_document_only_proposals_point_at_is_deleted_with_its_proposals(admin_
     response = admin_client.post(reverse("admin:claims_document_delete", args=[document.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Document.objects.filter(pk=document.pk).exists() and not Proposal.objects.exists()
+
+
+# Sources and documents edited by hand meet the registry's row rules, as an imported row does, so that the export
+# reads back: an alias holding the CSV's separator would come back as two aliases.
+
+
+def test_an_alias_holding_the_csv_separator_is_refused_with_a_message(admin_client):
+    source = make_source(name="Bundestag", key="bundestag", aliases=["Deutscher Bundestag"])
+    document = make_document(source, title="Drucksache")
+    data = source_form(source, document, title="Drucksache")
+    response = admin_client.post(
+        reverse("admin:claims_source_change", args=[source.pk]), {**data, "aliases": '["Parlament|Bundestag"]'}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["aliases"] == ["An alias may not contain '|'."]
+    assert "An alias may not contain" in response.content.decode()
+    assert Source.objects.get(pk=source.pk).aliases == ["Deutscher Bundestag"]
+    data = {k: v for k, v in data.items() if not k.startswith("documents-")}
+    data.update({"key": "neu", "name": "Neu", "aliases": '["a|b"]', "documents-TOTAL_FORMS": "0"})
+    data.update({"documents-INITIAL_FORMS": "0", "documents-MIN_NUM_FORMS": "0", "documents-MAX_NUM_FORMS": "1000"})
+    response = admin_client.post(reverse("admin:claims_source_add"), data)
+    assert response.status_code == 200 and "aliases" in response.context["adminform"].form.errors
+    assert not Source.objects.filter(key="neu").exists()
+
+
+def test_a_source_edited_by_hand_is_stored_as_an_import_would_store_it(admin_client):
+    source = make_source(name="Bundestag", key="bundestag")
+    document = make_document(source, title="Drucksache")
+    url = reverse("admin:claims_source_change", args=[source.pk])
+    data = {**source_form(source, document), "domain": "https://bundestag.de/", "language": "German"}
+    response = admin_client.post(url, data)
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"domain", "language"} and "without scheme or path" in errors["domain"][0]
+    data = {**source_form(source, document), "domain": "Bundestag.DE.", "language": "DE", "aliases": '[" BT "]'}
+    assert admin_client.post(url, data).status_code == 302
+    stored = Source.objects.get(pk=source.pk)
+    assert (stored.domain, stored.language, stored.aliases) == ("bundestag.de", "de", ["BT"])
+    exported = registry_services.export_registry()["sources"]
+    assert registry_services.import_registry(data={"sources": exported}).sources_unchanged == 1
+
+
+def test_a_document_edited_by_hand_meets_the_row_rules_inline_and_on_its_own(admin_client):
+    source = make_source(name="Bundestag", key="bundestag")
+    document = make_document(source, title="Drucksache", language="de")
+    data = source_form(source, document, language="Deutsch")
+    response = admin_client.post(reverse("admin:claims_source_change", args=[source.pk]), data)
+    assert response.status_code == 200
+    assert "two-letter code" in str(response.context["inline_admin_formsets"][0].formset.errors)
+    url = reverse("admin:claims_document_change", args=[document.pk])
+    response = admin_client.post(url, document_form(document, title="Bad\x00title"))
+    assert response.status_code == 200 and "title" in response.context["adminform"].form.errors
+    assert Document.objects.get(pk=document.pk).title == "Drucksache"
+    assert Document.objects.get(pk=document.pk).language == "de"
