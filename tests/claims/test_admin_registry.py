@@ -387,3 +387,28 @@ def test_a_document_edited_by_hand_meets_the_row_rules_inline_and_on_its_own(adm
     assert response.status_code == 200 and "title" in response.context["adminform"].form.errors
     assert Document.objects.get(pk=document.pk).title == "Drucksache"
     assert Document.objects.get(pk=document.pk).language == "de"
+
+
+def test_the_delete_pages_warn_before_anything_is_asked(admin_client):
+    """The warning stands on the confirmation pages themselves (the delete page and the bulk delete's), before
+    the admin confirms: the reason, what to do instead, and the evidence in the way; no confirm button."""
+    document = make_document(title="Arbeitsmarktbericht")
+    evidence_on(document)
+    pages = {
+        "document": admin_client.get(reverse("admin:claims_document_delete", args=[document.pk])),
+        "source": admin_client.get(reverse("admin:claims_source_delete", args=[document.source_id])),
+        "selected documents": admin_client.post(
+            DOCUMENTS, {"action": "delete_selected", "_selected_action": [document.pk]}
+        ),
+        "selected sources": admin_client.post(
+            SOURCES, {"action": "delete_selected", "_selected_action": [document.source_id]}
+        ),
+    }
+    for name, page in pages.items():
+        shown = page.content.decode()
+        assert page.status_code == 200, name
+        assert "Evidence is part of the claim" in shown and "Die Arbeitslosigkeit ist gesunken." in shown, name
+        assert 'name="post"' not in shown, name
+    assert "Mark the source inactive instead." in pages["source"].content.decode()
+    assert "Mark the source inactive instead." in pages["selected sources"].content.decode()
+    assert Document.objects.filter(pk=document.pk).exists()
