@@ -480,3 +480,39 @@ class ProposalAdmin(KeepsEvidence, admin.ModelAdmin):
 
     def proposals_deleted_with(self, ids):
         return Proposal.objects.filter(pk__in=ids)
+
+
+# The feeds of the registry's sources (claims/services/feeds.py), imported here beside their admin.
+from claims.models import Feed  # noqa: E402
+from claims.services import feeds as feed_services  # noqa: E402
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    """A source's RSS or Atom feed: registered here, polled on Celery beat, each poll's outcome shown. A feed is
+    fetched like an article's page, so a host on a private network needs an entry in “Fetch allowed hosts”."""
+
+    list_display = ["__str__", "source", "active", "last_polled_at", "last_status", "last_new_items", "next_poll_at"]
+    list_filter = ["active", "last_status", "source"]
+    search_fields = ["url", "title", "source__name", "last_error"]
+    list_select_related = ["source"]
+    autocomplete_fields = ["source"]
+    formfield_overrides = URL_FORM_FIELD
+    readonly_fields = [
+        "title",
+        "last_polled_at",
+        "last_status",
+        "last_error",
+        "last_new_items",
+        "consecutive_failures",
+        "etag",
+        "last_modified",
+        "created_at",
+    ]
+    fields = ["source", "url", "active", "next_poll_at", *readonly_fields]
+    actions = ["poll_now"]
+
+    @admin.action(description=_("Poll the selected feeds now"), permissions=["change"])
+    def poll_now(self, request, queryset):
+        count = feed_services.poll_now(feed_ids=_ids(queryset))
+        self.message_user(request, _("%(count)d feed poll(s) started.") % {"count": count})

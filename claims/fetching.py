@@ -45,6 +45,10 @@ USER_AGENT = "factcheck-claim-tracker/0.1 (fetches news articles for fact-checki
 NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 
 
+class NotModified(Exception):
+    """The server answered 304 Not Modified to a conditional request: what the caller has is current."""
+
+
 class FetchError(Exception):
     """The page could not be fetched, or must not be; the message says which and why."""
 
@@ -57,6 +61,9 @@ class FetchedPage:
     media_type: str
     # The character set the server named, "" when it named none.
     charset: str
+    # The answer's validators, for a conditional request next time (If-None-Match, If-Modified-Since).
+    etag: str = ""
+    last_modified: str = ""
 
     @property
     def is_html(self) -> bool:
@@ -118,8 +125,13 @@ def fetch(
     timeout: float | None = None,
     max_bytes: int | None = None,
     max_redirects: int | None = None,
+    media_types: Collection[str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> FetchedPage:
     """GET an HTML or plain-text page, following redirects; FetchError says what went wrong.
+
+    `media_types` are the content types accepted instead of HTML and plain text (a feed's XML types), `headers`
+    extra request headers (Accept, or If-None-Match and If-Modified-Since: a 304 answer raises NotModified).
 
     `allowed_hosts` are normalised host names (see `normalise_host`) whose addresses are not checked. The limits
     default to the FETCH_* settings.
@@ -132,7 +144,14 @@ def fetch(
     for _hop in range(max_redirects + 1):
         target = parse_target(url)
         addresses = _addresses(target, checked=target.host not in allowed_hosts)
-        pool, response = _open(target, addresses, deadline=deadline, timeout=timeout, connect_timeout=connect_timeout)
+        pool, response = _open(
+            target,
+            addresses,
+            deadline=deadline,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            extra_headers=headers,
+        )
         try:
             if response.status in REDIRECT_STATUSES:
                 location = response.headers.get("Location", "").strip()
@@ -140,12 +159,21 @@ def fetch(
                     raise FetchError(f"The server answered {response.status} (a redirect) without saying where to.")
                 url = urljoin(url, location)
                 continue
+            if response.status == 304 and headers:
+                raise NotModified()
             if not 200 <= response.status < 300:
                 reason = f" {response.reason}" if response.reason else ""
                 raise FetchError(f"The server answered {response.status}{reason}.")
-            media_type, charset = _content_type(response.headers.get("Content-Type"))
+            media_type, charset = _content_type(response.headers.get("Content-Type"), accepted=media_types)
             content = _read(response, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
-            return FetchedPage(url=url, content=content, media_type=media_type, charset=charset)
+            return FetchedPage(
+                url=url,
+                content=content,
+                media_type=media_type,
+                charset=charset,
+                etag=response.headers.get("ETag", "")[:300],
+                last_modified=response.headers.get("Last-Modified", "")[:100],
+            )
         finally:
             response.close()
             pool.close()
@@ -226,12 +254,21 @@ def connection_pool(target: Target, address: str, **pool_kwargs):
     return urllib3.HTTPConnectionPool(address, target.port, **pool_kwargs)
 
 
-def _open(target: Target, addresses: list[str], *, deadline: float, timeout: float, connect_timeout: float):
+def _open(
+    target: Target,
+    addresses: list[str],
+    *,
+    deadline: float,
+    timeout: float,
+    connect_timeout: float,
+    extra_headers: dict[str, str] | None = None,
+):
     """Connect to the first address that answers and send the request; the pool and the unread response."""
     headers = {
         "Host": target.host_header,
         "User-Agent": USER_AGENT,
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+        **(extra_headers or {}),
     }
     failure = None
     for address in addresses:
@@ -272,13 +309,15 @@ def _open(target: Target, addresses: list[str], *, deadline: float, timeout: flo
     raise failure or FetchError(f"{target.host} has no address to connect to.")
 
 
-def _content_type(value: str | None) -> tuple[str, str]:
+def _content_type(value: str | None, *, accepted: Collection[str] | None = None) -> tuple[str, str]:
     if not value:
         raise FetchError("The server did not say what type of content the page is; only HTML and plain text are read.")
     message = email.message.Message()
     message["Content-Type"] = value
     media_type = message.get_content_type()
-    if media_type not in HTML_TYPES | TEXT_TYPES:
+    if accepted and media_type not in accepted:
+        raise FetchError(f"The address serves {media_type}, not {' or '.join(sorted(accepted))}.")
+    if not accepted and media_type not in HTML_TYPES | TEXT_TYPES:
         raise FetchError(f"The page is {media_type}, not HTML or plain text.")
     return media_type, str(message.get_param("charset") or "").strip()
 

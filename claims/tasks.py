@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from claims.services import extraction, proposals, registry, work
+from claims.services import extraction, feeds, proposals, registry, work
 
 # Every task here is idempotent, so one whose worker died is handed out again (acks late) and may safely run twice;
 # the database going away is worth retrying with backoff, while a bug is recorded on the row the task works on.
@@ -79,3 +79,24 @@ def repropose_for_new_documents() -> int:
 def sweep_stranded_work() -> dict:
     sent = work.sweep_stranded_work()
     return {**sent, "documents": work.sweep_unembedded_documents()}
+
+
+@shared_task(name="claims.poll_due_feeds")
+def poll_due_feeds() -> int:
+    return feeds.poll_due_feeds()
+
+
+@shared_task(
+    name="claims.poll_feed",
+    # An item stored once is not stored again (its canonical URL, its content hash).
+    **IDEMPOTENT,
+    retry_backoff_max=300,
+    max_retries=3,
+    # A feed and FEED_MAX_ITEMS_PER_POLL pages, each within FETCH_TIMEOUT_SECONDS; inside the feed's claim
+    # (claims.services.feeds.POLL_LEASE_SECONDS).
+    soft_time_limit=600,
+    time_limit=660,
+)
+def poll_feed(feed_id: int) -> int | None:
+    result = feeds.poll_feed(feed_id=feed_id)
+    return None if result is None else result.created

@@ -297,6 +297,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-stranded-work": {"task": "claims.sweep_stranded_work", "schedule": SWEEP_EVERY_SECONDS},
     "sweep-stuck-deliveries": {"task": "api.sweep_stuck_deliveries", "schedule": SWEEP_EVERY_SECONDS},
+    # Which feeds are due is asked this often; each is polled every FEED_POLL_EVERY_SECONDS (see Feeds below).
+    "poll-due-feeds": {"task": "claims.poll_due_feeds", "schedule": env_int("FEED_CHECK_EVERY_SECONDS", 60)},
 }
 # Pending work whose task was sent this long ago and never started is sent again by the sweeper.
 STRANDED_AFTER_SECONDS = env_int("STRANDED_AFTER_SECONDS", 600)
@@ -326,6 +328,12 @@ FETCH_CONNECT_TIMEOUT_SECONDS = env_int("FETCH_CONNECT_TIMEOUT_SECONDS", 5)
 FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 20)
 FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", ARTICLE_MAX_BYTES)
+# Feeds (claims/services/feeds.py), fetched like articles (the FETCH_* limits, the allow-list): seconds between two
+# polls of a feed that works; after n failures in a row a feed waits FEED_POLL_EVERY_SECONDS x 2^n, at most
+# FEED_BACKOFF_MAX_SECONDS; new items stored per poll at most (each is a page to fetch; the rest come next time).
+FEED_POLL_EVERY_SECONDS = env_int("FEED_POLL_EVERY_SECONDS", 900)
+FEED_BACKOFF_MAX_SECONDS = env_int("FEED_BACKOFF_MAX_SECONDS", 6 * 3600)
+FEED_MAX_ITEMS_PER_POLL = env_int("FEED_MAX_ITEMS_PER_POLL", 20)
 # Extraction that started longer ago than this without finishing is treated as abandoned and may be taken again.
 EXTRACTION_STALE_AFTER_SECONDS = env_int("EXTRACTION_STALE_AFTER_SECONDS", 600)
 PROPOSALS_STALE_AFTER_SECONDS = env_int("PROPOSALS_STALE_AFTER_SECONDS", 300)
