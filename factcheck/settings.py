@@ -247,13 +247,30 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "reviews.models.EventKind",
     },
 }
-# Where clients reach the app: absolute links in webhook bodies and ClaimReview `url`s.
+# Where clients reach the app: absolute links in webhook bodies.
 API_PUBLIC_URL = os.environ.get("API_PUBLIC_URL", "http://localhost:8000")
+# Where readers reach the published fact-checks (/factchecks/<id>-<slug>/, their feed, ClaimReview `url`): without
+# it, API_PUBLIC_URL when set, else in production https:// and the first of ALLOWED_HOSTS.
+_first_host = next((host for host in ALLOWED_HOSTS if host and host[0] not in ".*"), "")
+PUBLIC_BASE_URL = os.environ.get(
+    "PUBLIC_BASE_URL",
+    os.environ.get("API_PUBLIC_URL") or (f"https://{_first_host}" if PRODUCTION and _first_host else API_PUBLIC_URL),
+)
+# The language the desk publishes in: the verdicts' names on the public pages, in the feed and in every ClaimReview
+# (the page's and the API's), whatever language the reader's browser asks for. One of LANGUAGES.
+FACTCHECK_LANGUAGE = os.environ.get("FACTCHECK_LANGUAGE", LANGUAGE_CODE)
+if FACTCHECK_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"FACTCHECK_LANGUAGE is {FACTCHECK_LANGUAGE!r}: use one of {', '.join(code for code, _name in LANGUAGES)}."
+    )
 # The fact-checking organisation named as `author` of published ClaimReviews.
 FACTCHECK_ORGANISATION_NAME = os.environ.get("FACTCHECK_ORGANISATION_NAME", "Claim tracker fact-checking desk")
-FACTCHECK_ORGANISATION_URL = os.environ.get("FACTCHECK_ORGANISATION_URL", API_PUBLIC_URL)
-# The page where a published fact-check is read (ClaimReview `url`); {base} is API_PUBLIC_URL, {id} the claim's id.
-CLAIMREVIEW_URL = os.environ.get("CLAIMREVIEW_URL", "{base}/claims/{id}/")
+FACTCHECK_ORGANISATION_URL = os.environ.get("FACTCHECK_ORGANISATION_URL", PUBLIC_BASE_URL)
+# Only for a desk that publishes its fact-checks elsewhere (its CMS): their address, the ClaimReview `url`, with
+# {base} (PUBLIC_BASE_URL), {id} (the claim's id) and {slug}. Empty: the public page here.
+CLAIMREVIEW_URL = os.environ.get("CLAIMREVIEW_URL", "")
+# How many fact-checks the feed (/factchecks/feed/) lists, newest first.
+FACTCHECK_FEED_LENGTH = env_int("FACTCHECK_FEED_LENGTH", 50)
 # Webhook deliveries (api/tasks.py): seconds to connect and to wait for an answer, retries after the first attempt,
 # and the first retry's delay in seconds (doubling each time, kept inside the visibility timeout: api/services.py).
 WEBHOOK_CONNECT_TIMEOUT = env_float("WEBHOOK_CONNECT_TIMEOUT", 5)

@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reviews:article-list"), name="home"),
     path("", include("reviews.urls")),
+    # The published fact-checks, for readers: no login.
+    path("factchecks/", include("reviews.public_urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -181,7 +181,11 @@ class EventSerializer(serializers.Serializer):
             "type": "object",
             "nullable": True,
             "properties": {
-                "fields": {"type": "array", "items": {"type": "string", "enum": list(CORRECTABLE_FIELDS)}},
+                # A reviewer's corrections, and the wording of the claim replaced at a new proposal.
+                "fields": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": [*CORRECTABLE_FIELDS, "claim_reviewed"]},
+                },
                 "old": {"type": "object", "additionalProperties": {}},
                 "new": {"type": "object", "additionalProperties": {}},
             },

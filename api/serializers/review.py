@@ -22,6 +22,14 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, default="", allow_blank=True, max_length=20_000, help_text="Rationale or reason."
     )
+    claim_reviewed = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="With a proposed verdict: the claim in the words the fact-check publishes (ClaimReview's "
+        "claimReviewed), approved with the verdict. Absent or blank: the wording it had, else the sentence without "
+        "its attribution.",
+    )
 
 
 class AttributionSerializer(serializers.Serializer):

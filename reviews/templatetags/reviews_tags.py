@@ -47,7 +47,12 @@ def event_summary(event) -> str:
 
 
 def _correction(data: dict) -> list[str]:
-    labels = {"speaker": _("speaker"), "cited_outlet": _("cited outlet"), "is_direct_quote": _("direct quote")}
+    labels = {
+        "speaker": _("speaker"),
+        "cited_outlet": _("cited outlet"),
+        "is_direct_quote": _("direct quote"),
+        "claim_reviewed": _("claim as reviewed"),
+    }
 
     def shown(field: str, value) -> str:
         if field == "speaker":

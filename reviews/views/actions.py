@@ -40,6 +40,7 @@ class ClaimTransition(ClaimWrite):
             version=self.data["version"],
             verdict=self.data["verdict"],
             note=self.data["note"],
+            claim_reviewed=self.data["claim_reviewed"],
         )
         label = workflow.TRANSITIONS[self.data["action"]].label
         messages.success(request, _("Done: %(action)s.") % {"action": label})
@@ -53,7 +54,12 @@ class ClaimTransition(ClaimWrite):
             get_claim(self.kwargs["pk"]),
             status=400,
             errors={action: refusal.messages},
-            forms_data={"action": action, "verdict": self.data["verdict"], "note": self.data["note"]},
+            forms_data={
+                "action": action,
+                "verdict": self.data["verdict"],
+                "note": self.data["note"],
+                "claim_reviewed": self.data["claim_reviewed"],
+            },
         )
 
 
