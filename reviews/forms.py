@@ -17,9 +17,10 @@ class TransitionForm(forms.Form):
         label=_("Verdict"), choices=[("", "—"), *Verdict.choices], required=False, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    # With the verdict: the claim in the words the fact-check publishes (blank: the wording the page offered).
+    # With the verdict: the claim in the words the fact-check publishes (blank: the wording the page offered). Its
+    # length is the service's to check, so that a refusal shows beside the field with what was sent.
     claim_reviewed = forms.CharField(
-        label=_("Claim as reviewed"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Claim as reviewed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
