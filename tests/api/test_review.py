@@ -259,3 +259,51 @@ def test_correcting_an_approved_claim_is_a_409_until_it_is_reopened(editor_key, 
 def test_correcting_a_missing_claim_is_a_404(reviewer_key):
     response = reviewer_key.post("/api/v1/claims/987654/attribution/", {"cited_outlet": "x"}, format="json")
     assert response.status_code == 404
+
+
+# One rule for every write: an approved verdict's evidence and proposals, and another reviewer's claim -----------
+
+
+def proposal_of(claim):
+    from claims.models import Proposal, ProposalMethod
+    from tests.factories import make_document
+
+    return Proposal.objects.create(
+        claim=claim, document=make_document(), method=ProposalMethod.HYBRID, score=0.8, reason="shares words"
+    )
+
+
+def test_evidence_and_proposals_of_an_approved_claim_are_a_409_until_it_is_reopened(editor_key, approved_claim):
+    from claims.models import Proposal, ProposalStatus
+
+    proposal = proposal_of(approved_claim)
+    events, evidence = ClaimEvent.objects.count(), Evidence.objects.count()
+    response = editor_key.post(
+        f"/api/v1/claims/{approved_claim.pk}/evidence/", {"url": "https://example.org/late"}, format="json"
+    )
+    assert response.status_code == 409 and "reopen" in response.json()["error"]["message"]
+    path = f"/api/v1/claims/{approved_claim.pk}/proposals/{proposal.pk}/decision"
+    response = editor_key.post(path, {"decision": "accept"}, format="json")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
+    assert (ClaimEvent.objects.count(), Evidence.objects.count()) == (events, evidence)
+
+    post_transition(editor_key, approved_claim, action="reopen", note="A correction.")
+    assert editor_key.post(path, {"decision": "accept"}, format="json").status_code == 200
+
+
+def test_evidence_and_proposals_of_another_reviewers_claim_are_a_403(reviewer_key, claim):
+    from claims.models import Proposal, ProposalStatus
+    from reviews import services
+    from tests.conftest import make_user
+
+    services.transition(claim_id=claim.pk, action="take", actor=make_user("bob", "reviewer"))
+    proposal = proposal_of(claim)
+    events = ClaimEvent.objects.count()
+    response = reviewer_key.post(f"/api/v1/claims/{claim.pk}/evidence/", {"url": "https://example.org/"}, format="json")
+    assert response.status_code == 403 and "action" in response.json()["error"]["fields"]
+    path = f"/api/v1/claims/{claim.pk}/proposals/{proposal.pk}/decision"
+    response = reviewer_key.post(path, {"decision": "reject"}, format="json")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
+    assert not Evidence.objects.exists() and ClaimEvent.objects.count() == events
