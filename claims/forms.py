@@ -1,12 +1,71 @@
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import TooManyFieldsSent, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import QueryDict
+from django.http.multipartparser import FIELD, FILE, ChunkIter, LazyStream, Parser, exhaust
+from django.utils.datastructures import MultiValueDict
+from django.utils.encoding import force_str
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.analysis.html import looks_like_html
 from claims.models.articles import InputFormat
 from claims.registry.rows import HTTP_URL
 from claims.services import ingest as ingest_service
+
+# A field of an oversized form up to this size is kept (the URL, the CSRF token); a larger one is only measured.
+KEPT_FIELD_BYTES = 64 * 1024
+
+
+class OversizedFormHandler(FileUploadHandler):
+    """Reads a multipart form larger than DATA_UPLOAD_MAX_MEMORY_SIZE (a paste of several megabytes) without
+    refusing the request: its small fields are kept and each large field or file is measured, not stored, so the
+    view can show the form again with the sizes and whatever was kept, instead of Django's bare 400. Installed by the
+    view before the body is read (Django's documented way: request.upload_handlers, with the view exempted from the
+    CSRF middleware and CSRF-protected itself). A form within the limit is left to Django's parser.
+
+    `request.oversized` is then {field name: bytes} of what was not kept, and `request.oversized_total` the
+    request's Content-Length."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        request.oversized = {}
+        request.oversized_total = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is None or content_length <= limit:
+            return None
+        self.request.oversized_total = content_length
+        post, oversized = QueryDict(mutable=True, encoding=encoding), {}
+        fields = 0
+        # Django's own multipart reader (django.http.multipartparser), part by part, never more than a chunk or a
+        # kept field in memory.
+        for item_type, meta, stream in Parser(LazyStream(ChunkIter(input_data, self.chunk_size)), boundary):
+            disposition = meta.get("content-disposition")
+            name = force_str(disposition[1].get("name", ""), encoding, errors="replace").strip() if disposition else ""
+            if item_type not in (FIELD, FILE) or not name:
+                exhaust(stream)
+                continue
+            fields += 1
+            if settings.DATA_UPLOAD_MAX_NUMBER_FIELDS and fields > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:
+                raise TooManyFieldsSent("The form has more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS.")
+            data = stream.read(KEPT_FIELD_BYTES + 1) if item_type == FIELD else b""
+            if item_type == FIELD and len(data) <= KEPT_FIELD_BYTES:
+                post.appendlist(name, data.decode(encoding or settings.DEFAULT_CHARSET, "replace"))
+                continue
+            oversized[name] = oversized.get(name, 0) + len(data) + sum(len(chunk) for chunk in stream)
+        self.request.oversized = oversized
+        post._mutable = False
+        return post, MultiValueDict()
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
 
 
 class IngestForm(forms.Form):
@@ -46,7 +105,23 @@ class IngestForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, oversized: dict[str, int] | None = None, oversized_total: int = 0, **kwargs):
+        """`oversized` and `oversized_total` are what OversizedFormHandler measured of a form too large to read."""
+        super().__init__(*args, **kwargs)
+        self.oversized = oversized or {}
+        self.oversized_total = oversized_total
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        # Its real size: the content is read no further than the limit.
+        if upload and upload.size > settings.ARTICLE_MAX_BYTES:
+            raise ValidationError(ingest_service.size_refusal(upload.size))
+        return upload
+
     def clean(self):
+        if self.oversized:
+            self.refuse_oversized()
+            return self.cleaned_data
         data = super().clean()
         has_text, has_file = bool(data.get("text", "").strip()), bool(data.get("file"))
         if has_text and has_file:
@@ -54,6 +129,27 @@ class IngestForm(forms.Form):
         if not (has_text or has_file or data.get("url") or self.has_error("url")):
             raise forms.ValidationError(_("Paste the article, choose a file or give the URL of its page."))
         return data
+
+    def refuse_oversized(self) -> None:
+        """The errors of a form too large to read: each field not kept with its size, and what was kept."""
+        for name, size in self.oversized.items():
+            if name not in self.fields:
+                continue
+            if size > settings.ARTICLE_MAX_BYTES:
+                message = ingest_service.size_refusal(size) + " " + gettext("It was too large to keep; split it.")
+            else:
+                message = gettext("Not kept: the form was too large as a whole.")
+            self.add_error(name, message)
+        kept = [str(field.label) for name, field in self.fields.items() if self.data.get(name)]
+        summary = gettext(
+            "What you sent is %(size)s bytes, more than the %(limit)s bytes a form may be, so it was not stored."
+        ) % {
+            "size": number_format(self.oversized_total, force_grouping=True),
+            "limit": number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, force_grouping=True),
+        }
+        if kept:
+            summary += " " + gettext("Kept: %(fields)s.") % {"fields": ", ".join(kept)}
+        self.add_error(None, summary)
 
     def fetches(self) -> bool:
         """Whether the article is to be fetched from the URL: a URL came without text or a file."""

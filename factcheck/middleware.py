@@ -3,8 +3,11 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.formats import number_format
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +68,51 @@ class UrlLengthMiddleware:
 
             return uri_too_long(request)
         return HttpResponse("The address is too long.", status=414, content_type="text/plain; charset=utf-8")
+
+
+class RequestTooLargeMiddleware:
+    """A form over DATA_UPLOAD_MAX_MEMORY_SIZE is the styled 413 page in the reader's language, saying how large it
+    was, also with DEBUG on, where Django would show its traceback page. Placed before the CSRF middleware, which
+    would read the form first. Requests to the API answer in its error shape (handler400); a view exempt from the
+    CSRF middleware reads its body itself (the ingest form turns an oversized paste into a form error)."""
+
+    FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in ("POST", "PUT", "PATCH") or request.path.startswith("/api/"):
+            return None
+        if getattr(view_func, "csrf_exempt", False) or request.content_type not in self.FORM_TYPES:
+            return None
+        try:
+            request.POST  # noqa: B018 (reading the form is the point)
+        except RequestDataTooBig:
+            # As Django does: the body cannot be read again, so nothing else tries.
+            request._mark_post_parse_error()
+            return request_too_large(request)
+        return None
+
+
+def request_too_large(request, exception=None):
+    """The 413 page: what was sent (the request's Content-Length) and the limit."""
+    length = request.META.get("CONTENT_LENGTH", "")
+    context = {
+        "size": number_format(int(length), force_grouping=True) if length.isdigit() else "",
+        "limit": number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, force_grouping=True),
+    }
+    return render(request, "413.html", context, status=413)
+
+
+def bad_request(request, exception=None):
+    """handler400: a body over the upload limit outside the API is the 413 page; the rest as the API decides
+    (its error shape under /api/, the styled 400 page elsewhere)."""
+    from api.exceptions import bad_request as api_bad_request
+
+    if isinstance(exception, RequestDataTooBig) and not request.path.startswith("/api/"):
+        return request_too_large(request, exception)
+    return api_bad_request(request, exception)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("factcheck.health")),
 ]
 
-# Requests refused while reading them (a body too large, too many fields): in the API's error shape under /api/.
-handler400 = "api.exceptions.bad_request"
+# Requests refused while reading them (a body too large, too many fields): in the API's error shape under /api/,
+# a body too large elsewhere the styled 413 page.
+handler400 = "factcheck.middleware.bad_request"

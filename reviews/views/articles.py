@@ -10,9 +10,10 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from claims.forms import IngestForm
+from claims.forms import IngestForm, OversizedFormHandler
 from claims.models import Article, ClaimStatus, WorkStatus
 from claims.services.extraction import retry_extraction
 from reviews import forms, selectors, services
@@ -30,11 +31,25 @@ def article_list(request):
     return render(request, "reviews/article_list.html", {"page": page})
 
 
+# Exempt from the CSRF middleware, which would read the body before the view could say how to read it, and
+# CSRF-protected below once the handler is in place: Django's documented way to change request.upload_handlers.
+@csrf_exempt
 @login_required
 @permission_required("claims.add_article", raise_exception=True)
 def article_ingest(request):
-    form = IngestForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and (result := form.store(actor=request.user)):
+    # A paste over the upload limit comes back as the form with its size and what was kept, not as a bare 400.
+    request.upload_handlers.insert(0, OversizedFormHandler(request))
+    return _article_ingest(request)
+
+
+@csrf_protect
+def _article_ingest(request):
+    # The body is read first: the handler records what it could not keep while it reads. A form of which nothing
+    # was kept is still a submitted form.
+    posted = request.method == "POST"
+    data, files = (request.POST, request.FILES) if posted else (None, None)
+    form = IngestForm(data, files, oversized=request.oversized, oversized_total=request.oversized_total)
+    if posted and form.is_valid() and (result := form.store(actor=request.user)):
         if result.created and Article.objects.get(pk=result.article.pk).processing_delayed:
             messages.warning(
                 request,
