@@ -283,9 +283,11 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         summary="Add evidence",
-        description="A web address a reviewer found and what it shows (review scope).",
+        description="A web address a reviewer found and what it shows (review scope, under the rules of working on "
+        "the claim: free or yours, or an editor's key). 409 when the claim is approved (reopen it first) or was "
+        "dismissed; 403 when the role or the assignment does not allow it.",
         request=EvidenceCreateSerializer,
-        responses={201: EvidenceSerializer, **error_responses(400, 401, 403, 404, 429)},
+        responses={201: EvidenceSerializer, **error_responses(400, 401, 403, 404, 409, 429)},
         examples=[examples.EVIDENCE],
     )
     @action(detail=True, methods=["get", "post"], url_path="evidence", filter_backends=[], pagination_class=None)
@@ -302,7 +304,9 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Accept or reject a proposal",
         description="Accepting makes the proposal evidence for the claim; rejecting keeps its target out of future "
-        "proposal runs. A proposal is decided once: a second decision is a 409 (review scope).",
+        "proposal runs. A proposal is decided once: a second decision is a 409 (review scope). Under the rules of "
+        "working on the claim: 403 on someone else's claim without an editor's key, 409 while the claim is approved "
+        "(reopen it first) or dismissed.",
         request=ProposalDecisionSerializer,
         responses={200: ProposalSerializer, **error_responses(400, 401, 403, 404, 409, 429)},
         examples=[examples.PROPOSAL_DECISION],
