@@ -95,3 +95,15 @@ def test_a_wording_sent_back_and_proposed_again_is_kept_and_a_new_one_is_a_corre
     correction = Claim.objects.get(pk=claim.pk).events.get(kind=EventKind.CORRECTED)
     assert correction.data["old"] == {"claim_reviewed": "Erste."}
     assert correction.data["new"] == {"claim_reviewed": "Zweite."}
+
+
+def test_the_claim_page_shows_the_approved_wording_and_links_the_public_page(client, alice, erin, claim):
+    services.transition(
+        claim_id=claim.pk, action="propose", actor=alice, verdict="unverifiable", note="n", claim_reviewed="Geprüft."
+    )
+    client.force_login(alice)
+    html = client.get(reverse("reviews:claim-detail", args=[claim.pk])).content.decode()
+    assert "Geprüft.</p>" in html and reverse("public:factcheck-short", args=[claim.pk]) not in html
+    services.transition(claim_id=claim.pk, action="approve", actor=erin)
+    html = client.get(reverse("reviews:claim-detail", args=[claim.pk])).content.decode()
+    assert f'<a href="/factchecks/{claim.pk}/">The published fact-check</a>' in html
