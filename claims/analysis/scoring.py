@@ -6,6 +6,10 @@ English (check-worthiness) and on German and English (subjectivity); the embeddi
 languages, and each feature means the same thing in both languages so a German sentence is never out of
 distribution for them.
 
+A fragment that states no claim (a time stamp, a byline, a teaser: `states_no_claim`) scores 0 for
+check-worthiness. The check-worthiness flag is set from the news threshold, chosen so the model flags a set share
+of unlabelled news sentences; the model card has how, and the debate threshold it was measured with beside it.
+
 The artifacts live in `claims/analysis/weights/` (see the model cards there) and are loaded once per process:
 - `checkworthiness.npz`: always shipped; scoring without it is an installation error.
 - `subjectivity.npz`: trained on CC BY-NC-SA data, so a deployment may leave it out; `score_subjectivity` then
