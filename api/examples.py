@@ -77,8 +77,8 @@ CLAIMREVIEW = OpenApiExample(
     value={
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": "https://factcheck.example.org/claims/42/",
-        "claimReviewed": _CLAIM["text"],
+        "url": "https://factcheck.example.org/factchecks/42-die-zahl-der-radunfalle-ist-2024-um-12-prozent-gestiegen/",
+        "claimReviewed": "Die Zahl der Radunfälle ist 2024 um 12 Prozent gestiegen.",
         "itemReviewed": {
             "@type": "Claim",
             "author": {"@type": "Person", "name": "Anna Beispiel"},
