@@ -50,7 +50,12 @@ class NotModified(Exception):
 
 
 class FetchError(Exception):
-    """The page could not be fetched, or must not be; the message says which and why."""
+    """The page could not be fetched, or must not be; the message says which and why. `status` is the HTTP status
+    the server answered with, when it answered."""
+
+    def __init__(self, message: str, *, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class FetchedPage:
     media_type: str
     # The character set the server named, "" when it named none.
     charset: str
+    # The HTTP status of the final answer.
+    status: int = 200
     # The answer's validators, for a conditional request next time (If-None-Match, If-Modified-Since).
     etag: str = ""
     last_modified: str = ""
@@ -163,7 +170,7 @@ def fetch(
                 raise NotModified()
             if not 200 <= response.status < 300:
                 reason = f" {response.reason}" if response.reason else ""
-                raise FetchError(f"The server answered {response.status}{reason}.")
+                raise FetchError(f"The server answered {response.status}{reason}.", status=response.status)
             media_type, charset = _content_type(response.headers.get("Content-Type"), accepted=media_types)
             content = _read(response, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
             return FetchedPage(
@@ -171,6 +178,7 @@ def fetch(
                 content=content,
                 media_type=media_type,
                 charset=charset,
+                status=response.status,
                 etag=response.headers.get("ETag", "")[:300],
                 last_modified=response.headers.get("Last-Modified", "")[:100],
             )

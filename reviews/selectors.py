@@ -34,8 +34,16 @@ def reviewers() -> QuerySet:
 
 
 def with_evidence_count(queryset: QuerySet) -> QuerySet:
-    """Annotate the evidence count that `services.situation` reads, so listing allowed actions costs no query."""
-    count = Evidence.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk")).values("n")
+    """Annotate the evidence count that `services.situation` reads, so listing allowed actions costs no query: the
+    evidence a reader can follow (`EvidenceQuerySet.followable`)."""
+    count = (
+        Evidence.objects.followable()
+        .filter(claim=OuterRef("pk"))
+        .order_by()
+        .values("claim")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queryset.annotate(evidence_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
 
 
@@ -100,9 +108,7 @@ def claim_page(pk: int) -> Claim | None:
                 ),
                 Prefetch(
                     "evidence",
-                    queryset=Evidence.objects.select_related(
-                        "added_by", "proposal", "proposal__document", "proposal__source", "proposal__earlier_claim"
-                    ),
+                    queryset=evidence_rows(),
                 ),
                 Prefetch("comments", queryset=Comment.objects.select_related("author")),
                 Prefetch("events", queryset=ClaimEvent.objects.order_by("created_at", "pk")),
@@ -111,6 +117,25 @@ def claim_page(pk: int) -> Claim | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def evidence_rows() -> QuerySet:
+    """Evidence with what the claim page's evidence box shows: its target, who added it, its page's snapshot."""
+    return Evidence.objects.select_related(
+        "added_by",
+        "document",
+        "source",
+        "snapshot",
+        "proposal",
+        "proposal__document",
+        "proposal__source",
+        "proposal__earlier_claim",
+    )
+
+
+def evidence_of(claim_id: int) -> list[Evidence]:
+    """A claim's evidence box on its own, for the fragment that updates it after a proposal is accepted."""
+    return list(evidence_rows().filter(claim_id=claim_id))
 
 
 def claim_attribution(pk: int) -> Claim:

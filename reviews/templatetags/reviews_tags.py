@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import ClaimState, ProposalStatus
-from reviews import services, workflow
+from reviews import selectors, services, workflow
 from reviews.models import EventKind
 from reviews.refusals import NotPermitted, Refusal
 
@@ -82,6 +82,12 @@ def own_verdict_to_approve(claim, user) -> bool:
     except Refusal:
         return False
     return False
+
+
+@register.inclusion_tag("reviews/_evidence.html")
+def evidence_box(claim_id: int, *, oob: bool = False) -> dict:
+    """A claim's evidence box; with `oob`, marked for htmx to swap into the page beside the fragment it answers."""
+    return {"evidence_items": selectors.evidence_of(claim_id), "oob": oob}
 
 
 @register.filter
