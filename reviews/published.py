@@ -173,7 +173,18 @@ def _history(claim: Claim, transitions: list[ClaimEvent]) -> tuple[list[Publicat
     return publications, corrections
 
 
+def followable(url: str) -> str:
+    """`url` if a reader's browser can follow it safely (http or https), else nothing: the page links no
+    `javascript:` or `data:` address, wherever one came from (an outside fact-check search, an import)."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
 def _source(evidence: Evidence) -> Source:
+    found = _found(evidence)
+    return Source(title=found.title, url=followable(found.url), note=found.note)
+
+
+def _found(evidence: Evidence) -> Source:
     proposal = evidence.proposal
     if proposal is None:
         return Source(title=evidence.url, url=evidence.url, note=evidence.note)

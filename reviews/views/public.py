@@ -61,6 +61,7 @@ def factcheck_detail(request, pk: int, slug: str | None = None):
         "factcheck": factcheck,
         "claim": factcheck.claim,
         "article": factcheck.claim.article,
+        "article_url": published.followable(factcheck.claim.article.url),
         "verdict_name": name,
         "canonical_url": page_url(factcheck),
         "claimreview": json_ld(claimreview(factcheck)),

@@ -218,3 +218,19 @@ def test_the_list_links_each_published_fact_check(claim, alice, erin):
 def test_the_public_pages_take_no_writes(claim, alice, erin):
     approve(claim, reviewer=alice, editor=erin)
     assert Client().post(page_address(claim)).status_code == 405
+
+
+def test_a_source_links_only_to_web_addresses(claim, alice, erin):
+    from claims.models import Proposal, ProposalMethod
+
+    services.transition(claim_id=claim.pk, action="take", actor=alice)
+    for url, title in (("javascript:alert(1)", "Ein Skript"), ("https://faktencheck.example.net/7", "Früherer Check")):
+        proposal = Proposal.objects.create(
+            claim=claim, method=ProposalMethod.EXTERNAL, score=0.5, external_url=url, external_title=title
+        )
+        services.decide_proposal(proposal_id=proposal.pk, actor=alice, accept=True)
+    services.transition(claim_id=claim.pk, action="propose", actor=alice, verdict="false", note="n")
+    services.transition(claim_id=claim.pk, action="approve", actor=erin)
+    html = Client().get(page_address(claim)).content.decode()
+    assert "javascript:" not in html and "<li>Ein Skript</li>" in html
+    assert '<a href="https://faktencheck.example.net/7" rel="nofollow noopener">Früherer Check</a>' in html
