@@ -58,6 +58,9 @@ class Proposal(models.Model):
     method = models.CharField(_("method"), max_length=16, choices=ProposalMethod.choices)
     score = models.FloatField(_("score"))
     reason = models.TextField(_("reason"), blank=True)
+    # The reasons as codes with their details (claims/proposing/reasons.py), shown in each reader's language;
+    # `reason` is their English text.
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
     )

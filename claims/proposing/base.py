@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Candidate:
     """A possible piece of evidence for a claim: exactly one target, a score in [0, 1] (higher is better within a
-    proposer; proposers are ranked together by score), and a reason a reviewer can read."""
+    proposer; proposers are ranked together by score), and a reason a reviewer can read: `reasons` as codes with
+    their details (claims/proposing/reasons.py), rendered in each reader's language, and `reason`, their English
+    text."""
 
     method: ProposalMethod
     score: float
@@ -24,6 +26,7 @@ class Candidate:
     external_title: str = ""
     external_publisher: str = ""
     external_rating: str = ""
+    reasons: tuple[dict, ...] = ()
 
     @property
     def target(self) -> tuple[str, int | str]:
@@ -40,6 +43,17 @@ def target_of(found) -> tuple[str, int | str]:
     if found.earlier_claim_id is not None:
         return ("earlier_claim", found.earlier_claim_id)
     return ("external_url", found.external_url)
+
+
+# A source without a document is a lead to follow, not evidence a reader can follow: its score is brought below
+# every document worth proposing (PROPOSAL_DOCUMENTS_MIN_SCORE, 0.1 by default) so that leads come after the
+# documents, earlier claims and fact-checks that show something, in the order of their own scores.
+LEAD_CEILING = 0.1
+
+
+def lead_score(score: float) -> float:
+    """A source's score (in [0, 1]) as a lead's, below LEAD_CEILING."""
+    return round(LEAD_CEILING * min(max(score, 0.0), 1.0) * 0.99, 4)
 
 
 class Proposer(Protocol):

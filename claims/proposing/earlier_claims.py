@@ -12,8 +12,9 @@ from django.conf import settings
 
 from claims.models import Claim, ProposalMethod
 from claims.proposing.base import Candidate
+from claims.proposing.reasons import english, reason, search_reasons
 from claims.retrieval.corpora import REVIEWED_CLAIMS
-from claims.retrieval.proposals import claim_vector, describe
+from claims.retrieval.proposals import claim_vector
 from claims.retrieval.search import searcher
 from claims.retrieval.text import words
 
@@ -47,6 +48,7 @@ class EarlierClaimsProposer:
                 limit=self.limit,
                 exclude_ids=[claim.pk],
                 exclude_groups=[claim.article_id],
+                language=claim.language,
             )
             if hit.score >= self.suggest_threshold
         ]
@@ -62,14 +64,15 @@ class EarlierClaimsProposer:
             row = earlier.get(hit.id)
             if row is None:
                 continue
-            verdict = row.get_verdict_display() if row.verdict else "no verdict"
-            reason = describe(hit, search.shared_words(claim.text, row.text, row.language))
+            shared = search.shared_words(claim.text, row.text, row.language, claim_language=claim.language)
+            reasons = [reason("checked_before", verdict=row.verdict, state=row.state), *search_reasons(hit, shared)]
             candidates.append(
                 Candidate(
                     method=ProposalMethod.EARLIER_CLAIM,
                     score=round(hit.score, 4),
-                    reason=f"checked before ({verdict}, {row.get_state_display().lower()}): {reason}",
+                    reason=english(reasons),
                     earlier_claim_id=hit.id,
+                    reasons=tuple(reasons),
                 )
             )
         return candidates

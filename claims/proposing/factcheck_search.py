@@ -10,6 +10,7 @@ from django.conf import settings
 from claims.analysis.documents import unstorable
 from claims.models import Claim, ProposalMethod
 from claims.proposing.base import Candidate, ProposerUnavailable
+from claims.proposing.reasons import english, reason
 
 # The service ranks its results; the first is the best match, and later ones count for less.
 FIRST_SCORE = 0.85
@@ -76,17 +77,24 @@ class FactCheckSearchProposer:
                 rating = str(review.get("textualRating") or "")[:200]
                 title = str(review.get("title") or item.get("text") or "")[:500]
                 rank = len(candidates)
-                claimant = f" (claimed by {item['claimant']})" if item.get("claimant") else ""
+                claimant = str(item.get("claimant") or "")[:300]
+                rated = reason(
+                    "rated_claimant" if claimant else "rated",
+                    publisher=publisher_name,
+                    claim=str(item.get("text") or "")[:200],
+                    rating=rating,
+                    **({"claimant": claimant} if claimant else {}),
+                )
                 candidates.append(
                     Candidate(
                         ProposalMethod.EXTERNAL,
                         max(LOWEST, FIRST_SCORE - STEP * rank),
-                        f"{publisher_name or 'a fact-checker'} rated “{item.get('text', '')[:200]}”{claimant}: "
-                        f"{rating or 'no rating given'}",
+                        english([rated]),
                         external_url=url,
                         external_title=title,
                         external_publisher=publisher_name,
                         external_rating=rating,
+                        reasons=(rated,),
                     )
                 )
         return candidates

@@ -1,11 +1,15 @@
 """Registry sources named by the claim itself: the outlet it is attributed to, its speaker, and the people and
-institutions its sentence names, matched by the aliases admins keep on each source."""
+institutions its sentence names, matched by the aliases admins keep on each source.
+
+A source is a lead, not evidence: its candidates score as leads (`base.lead_score`), after the documents that show
+something; among themselves they keep the order of what the claim says about them (below)."""
 
 import re
 from dataclasses import dataclass
 
 from claims.models import Claim, ProposalMethod, Source
-from claims.proposing.base import Candidate
+from claims.proposing.base import Candidate, lead_score
+from claims.proposing.reasons import english, reason, unique
 
 # How much each kind of mention says about a source, best first.
 CITED_OUTLET = 0.95
@@ -50,29 +54,37 @@ class NamedSourcesProposer:
         self.aliases = _aliases(Source.objects.filter(active=True).values_list("pk", "name", "aliases"))
 
     def propose(self, claim: Claim) -> list[Candidate]:
-        found: dict[int, list[tuple[float, str]]] = {}
+        found: dict[int, list[tuple[float, int, dict]]] = {}
 
-        def note(alias: _Alias, score: float, why: str) -> None:
-            found.setdefault(alias.source_id, []).append((score, why))
+        def note(alias: _Alias, score: float, why: dict) -> None:
+            mentions = found.setdefault(alias.source_id, [])
+            mentions.append((score, len(mentions), why))
 
         speaker_names = [claim.speaker.name, *claim.speaker.aliases] if claim.speaker else []
         for alias in self.aliases:
             if claim.cited_outlet and (
                 alias.pattern.search(claim.cited_outlet) or _word_pattern(claim.cited_outlet).search(alias.alias)
             ):
-                note(alias, CITED_OUTLET, f"the claim is attributed to “{claim.cited_outlet}” ({alias.source_name})")
+                note(alias, CITED_OUTLET, reason("attributed", outlet=claim.cited_outlet, source=alias.source_name))
             if any(alias.pattern.fullmatch(name) or alias.pattern.search(name) for name in speaker_names):
-                note(alias, SPEAKER, f"the speaker {claim.speaker.name} is listed under {alias.source_name}")
+                note(alias, SPEAKER, reason("speaker", speaker=claim.speaker.name, source=alias.source_name))
             if alias.pattern.search(claim.text):
-                note(alias, NAMED_IN_TEXT, f"the sentence names “{alias.alias}” ({alias.source_name})")
+                note(alias, NAMED_IN_TEXT, reason("named", name=alias.alias, source=alias.source_name))
             elif alias.surname and alias.surname.search(claim.text):
-                note(alias, SURNAME_IN_TEXT, f"the sentence names {alias.alias.split()[-1]} ({alias.source_name})")
+                note(alias, SURNAME_IN_TEXT, reason("surname", name=alias.alias.split()[-1], source=alias.source_name))
         candidates = []
         for source_id, mentions in found.items():
-            mentions.sort(reverse=True)
-            reasons = list(dict.fromkeys(why for _, why in mentions))
+            mentions.sort(key=lambda mention: (-mention[0], mention[1]))
+            # Each thing the claim says about the source once: "attributed to CNN" makes "names CNN" a repeat.
+            reasons = unique([why for _score, _order, why in mentions])
             score = min(1.0, mentions[0][0] + EXTRA_MENTION * (len(reasons) - 1))
             candidates.append(
-                Candidate(ProposalMethod.ALIAS, round(score, 4), "; ".join(reasons[:3]), source_id=source_id)
+                Candidate(
+                    ProposalMethod.ALIAS,
+                    lead_score(score),
+                    english(reasons[:3]),
+                    source_id=source_id,
+                    reasons=tuple(reasons[:3]),
+                )
             )
         return candidates

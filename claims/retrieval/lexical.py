@@ -34,6 +34,9 @@ CANDIDATE_POSTINGS = 1000
 STATISTICS_MAX_AGE_SECONDS = 300
 STATISTICS_MAX_GROWTH = 0.05
 STATISTICS_ALWAYS_FRESH_BELOW = 20_000
+# What a term brought in by the German-English bridge counts, against the same term in the claim's own words: a
+# dictionary's translation is a guess among senses.
+BRIDGE_WEIGHT = 0.5
 
 
 @dataclass
@@ -69,8 +72,12 @@ class LexicalIndex:
     def refresh(self, version: Version) -> None:
         raise NotImplementedError
 
-    def search(self, text: str, *, limit: int, exclude_ids=(), exclude_groups=()) -> list[tuple[int, float]]:
-        """The `limit` best rows for `text` as (id, BM25 score), best first; rows sharing no term are left out."""
+    def search(
+        self, text: str, *, limit: int, exclude_ids=(), exclude_groups=(), bridged: dict | None = None
+    ) -> list[tuple[int, float]]:
+        """The `limit` best rows for `text` as (id, BM25 score), best first; rows sharing no term are left out.
+        `bridged` adds terms in another language's configuration ({"english": [terms]}, see `bridge`), each counting
+        BRIDGE_WEIGHT of what the same term would count in the text itself."""
         raise NotImplementedError
 
 
@@ -130,12 +137,21 @@ class PostgresLexicalIndex(LexicalIndex):
             row = cursor.fetchone()
         return dict(zip(words.CONFIGS, row, strict=True))
 
-    def search(self, text: str, *, limit: int, exclude_ids=(), exclude_groups=()) -> list[tuple[int, float]]:
+    def search(
+        self, text: str, *, limit: int, exclude_ids=(), exclude_groups=(), bridged: dict | None = None
+    ) -> list[tuple[int, float]]:
         statistics = self.statistics
+        direct = {(config, term) for config, terms in self.query_terms(text).items() for term in terms}
         weighted = [
             (config, term, statistics.idf(config, term))
-            for config, terms in self.query_terms(text).items()
-            for term in terms
+            for config, term in sorted(direct)
+            if not words.is_stop_term(term, config)
+        ]
+        weighted += [
+            (config, term, BRIDGE_WEIGHT * statistics.idf(config, term))
+            for config, terms in (bridged or {}).items()
+            for term in sorted(set(terms))
+            if (config, term) not in direct
         ]
         weighted = [entry for entry in weighted if entry[2] > 0]
         if not weighted:
@@ -244,7 +260,9 @@ class MemoryLexicalIndex(LexicalIndex):
         self._groups = np.array(groups, dtype=np.int64)
         self._row_of = {pk: row for row, pk in enumerate(ids)}
 
-    def search(self, text: str, *, limit: int, exclude_ids=(), exclude_groups=()) -> list[tuple[int, float]]:
+    def search(
+        self, text: str, *, limit: int, exclude_ids=(), exclude_groups=(), bridged: dict | None = None
+    ) -> list[tuple[int, float]]:
         retriever, ids = self._retriever, self._ids
         if retriever is None:
             return []
@@ -252,7 +270,11 @@ class MemoryLexicalIndex(LexicalIndex):
         query = sorted(
             {f"{config}:{term}" for config in words.CONFIGS for term in words.terms(text, config)} & vocabulary.keys()
         )
-        if not query:
+        extra = sorted(
+            {f"{config}:{term}" for config, terms in (bridged or {}).items() for term in terms}
+            & vocabulary.keys() - set(query)
+        )
+        if not query and not extra:
             return []
         mask = None
         if len(exclude_groups) or len(exclude_ids):
@@ -262,10 +284,15 @@ class MemoryLexicalIndex(LexicalIndex):
             for excluded in exclude_ids:
                 if excluded in self._row_of:
                     mask[self._row_of[excluded]] = 0
-        rows, scores = retriever.retrieve(
-            [query], k=min(limit, len(ids)), weight_mask=mask, show_progress=False, n_threads=1
-        )
-        return [(int(ids[row]), float(score)) for row, score in zip(rows[0], scores[0], strict=True) if score > 0]
+        scores = np.zeros(len(ids), dtype=np.float32)
+        if query:
+            scores += retriever.get_scores(query, weight_mask=mask)
+        if extra:
+            scores += BRIDGE_WEIGHT * retriever.get_scores(extra, weight_mask=mask)
+        count = min(limit, len(ids))
+        top = np.argpartition(-scores, count - 1)[:count]
+        top = top[np.lexsort((ids[top], -scores[top]))]
+        return [(int(ids[row]), float(scores[row])) for row in top if scores[row] > 0]
 
 
 def lexical_index(corpus: Corpus) -> LexicalIndex:

@@ -14,8 +14,9 @@ from django.db import connection
 
 from claims.models import ProposalMethod
 from claims.retrieval import text as words
+from claims.retrieval.bridge import bridged_terms
 from claims.retrieval.corpora import Corpus
-from claims.retrieval.lexical import LexicalIndex, lexical_index
+from claims.retrieval.lexical import BRIDGE_WEIGHT, LexicalIndex, lexical_index
 from claims.retrieval.semantic import VectorIndex
 
 # How many rows each side proposes before fusion. More finds a little more and costs a little more time.
@@ -34,6 +35,8 @@ class Hit:
     lexical_score: float | None
     lexical_rank: int | None
     semantic_rank: int | None
+    # The best BM25 score of the same search, which the lexical score is fused relative to.
+    best_lexical_score: float = 0.0
 
     @property
     def method(self) -> ProposalMethod:
@@ -64,11 +67,16 @@ class Searcher:
         limit: int,
         exclude_ids=(),
         exclude_groups=(),
+        language: str = "",
     ) -> list[Hit]:
-        """The best `limit` rows for a claim's text and query embedding, best first."""
+        """The best `limit` rows for a claim's text and query embedding, best first. With the claim's `language`, its
+        words are also searched for translated (`bridge`): a German claim's in English rows, and the reverse."""
         self.refresh()
         exclude_ids, exclude_groups = list(exclude_ids), list(exclude_groups)
-        lexical = self.lexical.search(text, limit=POOL, exclude_ids=exclude_ids, exclude_groups=exclude_groups)
+        bridged = {config: list(found) for config, found in bridged_terms(text, language).items()}
+        lexical = self.lexical.search(
+            text, limit=POOL, exclude_ids=exclude_ids, exclude_groups=exclude_groups, bridged=bridged
+        )
         semantic = []
         if embedding is not None:
             semantic = self.vectors.search(
@@ -94,6 +102,7 @@ class Searcher:
                 lexical_score=lexical_score.get(pk),
                 lexical_rank=lexical_rank.get(pk),
                 semantic_rank=semantic_rank.get(pk),
+                best_lexical_score=best_lexical,
             )
             for pk in candidates
         ]
@@ -103,18 +112,28 @@ class Searcher:
         present = set(self.corpus.rows().filter(pk__in=[hit.id for hit in shortlist]).values_list("pk", flat=True))
         return [hit for hit in shortlist if hit.id in present][:limit]
 
-    def shared_words(self, claim_text: str, row_text: str, row_language: str, *, limit: int = 4) -> list[str]:
-        """The claim's words (as the claim writes them) that the row also has, rarest first: what a reason
-        quotes. Matched as the lexical search matches them: stemmed in the row's language, or unstemmed."""
+    def shared_words(
+        self, claim_text: str, row_text: str, row_language: str, *, limit: int = 4, claim_language: str = ""
+    ) -> list[tuple[str, str]]:
+        """The claim's words (as the claim writes them) that the row also has, rarest first: what a reason quotes,
+        each with "" or, for a word the row has only in translation, the row's word for it. Matched as the lexical
+        search matches them: stemmed in the row's language, or unstemmed, or through the bridge."""
         config = words.config_for(row_language)
         row_terms = set(words.terms(row_text, config)) | set(words.terms(row_text, words.SIMPLE))
-        shared: dict[str, tuple[str, float]] = {}
+        shared: dict[str, tuple[str, str, float]] = {}
         for candidate_config in dict.fromkeys([config, words.SIMPLE]):
             for term, word in words.term_words(claim_text, candidate_config).items():
                 if term in row_terms and word.lower() not in shared and not words.is_stop_word(word):
-                    shared[word.lower()] = (word, self.lexical.statistics.rarity(term))
-        ranked = sorted(shared.values(), key=lambda entry: (-entry[1], entry[0].lower()))
-        return [word for word, _rarity in ranked[:limit]]
+                    shared[word.lower()] = (word, "", self.lexical.statistics.rarity(term))
+        if claim_language:
+            row_words = words.term_words(row_text, config)
+            for term, word in bridged_terms(claim_text, claim_language).get(config, {}).items():
+                if term in row_terms and word.lower() not in shared:
+                    # Bridged words count for less in the score, and so in the order of the reason.
+                    rarity = BRIDGE_WEIGHT * self.lexical.statistics.rarity(term)
+                    shared[word.lower()] = (word, row_words.get(term, term), rarity)
+        ranked = sorted(shared.values(), key=lambda entry: (-entry[2], entry[0].lower()))
+        return [(word, translation) for word, translation, _rarity in ranked[:limit]]
 
 
 _searchers: dict[tuple, Searcher] = {}

@@ -99,6 +99,11 @@ class VectorIndex:
         values = self._matrix[list(rows.values())] @ np.asarray(vector, dtype=np.float32)
         return {pk: float(value) for pk, value in zip(rows, values, strict=True)}
 
+    def vectors(self, ids) -> dict[int, np.ndarray]:
+        """The embedding of each of `ids` that has one here."""
+        matrix = self._matrix
+        return {pk: matrix[self._row_of[pk]] for pk in ids if pk in self._row_of}
+
     def _reset(self) -> None:
         self._ids = np.zeros(0, dtype=np.int64)
         self._groups = np.zeros(0, dtype=np.int64)

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim, Document, Proposal, ProposalStatus, WorkStatus
-from claims.proposing.base import Candidate, Proposer, ProposerUnavailable, target_of
+from claims.proposing.base import Candidate, Proposer, ProposerUnavailable, lead_score, target_of
 from claims.proposing.earlier_claims import EarlierClaimsProposer
 from claims.proposing.factcheck_search import FactCheckSearchProposer
 from claims.proposing.named_sources import NamedSourcesProposer
+from claims.proposing.reasons import english, reason
 from claims.proposing.registry_documents import RegistryDocumentsProposer
 from factcheck.queueing import queue
 
@@ -123,11 +124,14 @@ def _sources_of_documents(candidates: list[Candidate]) -> list[Candidate]:
         source_id = sources.get(candidate.document_id)
         if source_id is None or source_id in named or source_id in best:
             continue
+        publishes = reason("publishes", title=titles.get(candidate.document_id, ""))
         best[source_id] = Candidate(
             candidate.method,
-            round(candidate.score * SOURCE_OF_DOCUMENT_FACTOR, 4),
-            f"publishes “{titles.get(candidate.document_id, '')}”",
+            # A lead like the named sources, half as strong as a document's score would make it.
+            lead_score(candidate.score * SOURCE_OF_DOCUMENT_FACTOR),
+            english([publishes]),
             source_id=source_id,
+            reasons=(publishes,),
         )
     return list(best.values())
 
@@ -146,6 +150,7 @@ def _store_proposals(claim: Claim, candidates: list[Candidate]) -> int:
             "method": candidate.method,
             "score": min(1.0, max(0.0, candidate.score)),
             "reason": candidate.reason[:2000],
+            "reasons": list(candidate.reasons),
         }
         proposal = existing.get(target)
         if proposal is None:
@@ -167,7 +172,7 @@ def _store_proposals(claim: Claim, candidates: list[Candidate]) -> int:
                 setattr(proposal, name, value)
             refreshed.append(proposal)
     Proposal.objects.bulk_create(new, ignore_conflicts=True)
-    Proposal.objects.bulk_update(refreshed, ["method", "score", "reason"])
+    Proposal.objects.bulk_update(refreshed, ["method", "score", "reason", "reasons"])
     return len(new)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import ClaimState, ProposalStatus
+from claims.proposing.reasons import render
 from reviews import selectors, services, workflow
 from reviews.models import EventKind
 from reviews.refusals import NotPermitted, Refusal
@@ -126,3 +127,9 @@ def reason_label(reason: dict) -> str:
     """'number: 412 Millionen Euro' from {"code": "number", "detail": "412 Millionen Euro"}."""
     label = REASON_LABELS.get(reason.get("code", ""), reason.get("code", ""))
     return f"{label}: {reason['detail']}" if reason.get("detail") else str(label)
+
+
+@register.filter
+def proposal_reason(proposal) -> str:
+    """Why a proposal was made, in the reader's language; a proposal stored before reasons had codes keeps its text."""
+    return render(proposal.reasons) if proposal.reasons else proposal.reason

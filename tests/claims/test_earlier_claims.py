@@ -40,7 +40,7 @@ def test_a_reviewed_claim_saying_the_same_is_proposed_with_its_verdict():
     assert [c.earlier_claim_id for c in candidates] == [earlier.pk]
     candidate = candidates[0]
     assert candidate.method == ProposalMethod.EARLIER_CLAIM and 0 <= candidate.score <= 1
-    assert candidate.reason.startswith("checked before (False, approved): shares ")
+    assert candidate.reason.startswith("checked before (False, approved); shares ")
     assert "'40.000'" in candidate.reason and "'Hafen'" in candidate.reason
     assert candidate.reason.endswith("semantic similarity 1.00") or "semantic similarity 0.9" in candidate.reason
 

@@ -3,6 +3,7 @@ included, with a reason a reviewer can read."""
 
 import json
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -104,7 +105,8 @@ def test_a_claim_without_a_stored_embedding_is_embedded_for_the_search():
     article = make_article(text="Der Windpark im Hafen liefert Strom für die Stadt.")
     claim = make_claim(article, start=0, end=len(article.text), language="de")
     candidates = RegistryDocumentsProposer(min_score=0).propose(claim)
-    assert candidates[0].document_id == document.pk and candidates[0].method == ProposalMethod.SEMANTIC
+    assert candidates[0].document_id == document.pk and candidates[0].method != ProposalMethod.LEXICAL
+    assert "semantic similarity 0." in candidates[0].reason
 
 
 def test_proposing_writes_nothing(sample):
@@ -121,3 +123,40 @@ def test_min_score_leaves_out_weak_candidates():
     claim = claim_about("Der Windpark im Hafen liefert Strom.")
     assert RegistryDocumentsProposer(min_score=0).propose(claim)
     assert RegistryDocumentsProposer(min_score=1.01).propose(claim) == []
+
+
+def unit(vector) -> bytes:
+    vector = np.asarray(vector, dtype=np.float32)
+    return vector_bytes(vector / np.linalg.norm(vector))
+
+
+def test_a_document_close_to_every_claim_of_the_article_ranks_below_one_specific_to_this_claim():
+    """Three claims of one topic (a shared direction, cosine 0.9 with it) and two documents without a word in
+    common with them: an overview of the topic (cosine 0.9 with every claim) and one about the first claim only
+    (0.87 with it, 0.68 with the others). By similarity alone the overview comes first; it is the specific one a
+    checker wants."""
+    axes = np.eye(384, dtype=np.float32)
+    topic = axes[0]
+    claims = [0.9 * topic + 0.436 * axes[1 + number] for number in range(3)]
+    article = make_article(text="Erste Aussage. Zweite Aussage. Dritte Aussage.")
+    first, *_others = [
+        make_claim(article, start=start, end=start + 14, language="de", embedding=unit(vector))
+        for start, vector in zip((0, 15, 30), claims, strict=True)
+    ]
+    overview = make_document(
+        language="en", title="Overview", text="All of it.", embedding=unit(topic), embedded_at=timezone.now()
+    )
+    specific = make_document(
+        language="en",
+        title="Particular",
+        text="Only this.",
+        embedding=unit(0.75 * topic + 0.45 * axes[1] + 0.485 * axes[7]),
+        embedded_at=timezone.now(),
+    )
+    by_similarity = RegistryDocumentsProposer(min_score=0, specificity=0).propose(first)
+    assert [candidate.document_id for candidate in by_similarity] == [overview.pk, specific.pk]
+    by_specificity = RegistryDocumentsProposer(min_score=0).propose(first)
+    assert [candidate.document_id for candidate in by_specificity] == [specific.pk, overview.pk]
+    # A claim alone in its article has no others to compare with: similarity decides.
+    alone = make_claim(make_article(text="Erste Aussage."), start=0, end=14, language="de", embedding=unit(claims[0]))
+    assert RegistryDocumentsProposer(min_score=0).propose(alone)[0].document_id == overview.pk

@@ -178,7 +178,7 @@ def test_shared_words_quote_the_claim_rarest_first_without_stop_words():
     shared = search.shared_words(
         "Die Nato fordert Sicherheitsgarantien", "Nato Die Nato und die Sicherheitsgarantien.", "de"
     )
-    assert shared == ["Sicherheitsgarantien", "Nato"]
+    assert shared == [("Sicherheitsgarantien", ""), ("Nato", "")]
 
 
 @pytest.mark.django_db
