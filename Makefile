@@ -18,7 +18,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The German-English dictionaries the evidence search bridges the two languages with (Debian's FreeDict packages).
+# Installed with apt-get where it can be (root on Debian); elsewhere a note, as the search works without them, less
+# well: install them by hand with your system's packages.
+DICTIONARIES := /usr/share/dictd/freedict-deu-eng.index /usr/share/dictd/freedict-eng-deu.index
+
 install: $(VENV)/.installed
+	@if ! ls $(DICTIONARIES) >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && apt-get install -y -qq dict-freedict-deu-eng dict-freedict-eng-deu >/dev/null; \
+	  else \
+	    echo "note: dict-freedict-deu-eng and dict-freedict-eng-deu are not installed; proposals find fewer" \
+	      "documents in the other language"; \
+	  fi; \
+	fi
 
 # `manage.py demo` migrates, loads the demo (`load_demo`) and serves, printing the demo users after the server's
 # start-up lines. HOST and PORT choose the address: `make run HOST=0.0.0.0 PORT=8080`.
