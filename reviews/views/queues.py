@@ -103,6 +103,10 @@ class Bulk(ReviewWrite):
         return safe_next(self.request, reverse("reviews:claim-list"))
 
     def post(self, request):
+        if not request.POST.get("action"):
+            # A browser sends no action when every one was disabled for the ticked claims.
+            messages.error(request, _("Choose an action for the selected claims."))
+            return redirect(self.back())
         form = BulkForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
@@ -136,6 +140,18 @@ class Bulk(ReviewWrite):
             )
         else:
             messages.warning(request, _("%(action)s: no claim was changed.") % {"action": label})
+        # One message per reason, naming the claims it kept out.
+        by_reason: dict[str, list[int]] = {}
         for pk, reason in report.skipped.items():
-            messages.warning(request, _("Skipped claim #%(id)s: %(reason)s") % {"id": pk, "reason": reason})
+            by_reason.setdefault(reason, []).append(pk)
+        for reason, pks in by_reason.items():
+            messages.warning(
+                request,
+                ngettext(
+                    "Skipped claim %(ids)s: %(reason)s",
+                    "Skipped %(count)d claims (%(ids)s): %(reason)s",
+                    len(pks),
+                )
+                % {"count": len(pks), "ids": ", ".join(f"#{pk}" for pk in pks), "reason": reason},
+            )
         return redirect(self.back())

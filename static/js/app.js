@@ -39,17 +39,26 @@
     }
   });
 
-  // The bulk actions every ticked claim allows stay enabled; the server checks each claim again and reports.
+  // The bulk actions that at least one ticked claim allows stay enabled, each with how many of the ticked claims
+  // allow it; the server applies it to those and reports every claim it skipped, with the reason.
   function updateBulkActions(form) {
     var select = form && form.querySelector("[data-bulk-action]");
     if (!select) return;
     var ticked = Array.prototype.slice.call(form.querySelectorAll("input[name=claims]:checked"));
     Array.prototype.forEach.call(select.options, function (option) {
-      if (option.hasAttribute("data-always")) return;
-      option.disabled = ticked.length > 0 && !ticked.every(function (box) {
+      if (!option.hasAttribute("data-label")) option.setAttribute("data-label", option.textContent);
+      var label = option.getAttribute("data-label");
+      if (option.hasAttribute("data-always") || !ticked.length) {
+        option.disabled = false;
+        option.textContent = label;
+        return;
+      }
+      var allowing = ticked.filter(function (box) {
         var row = box.closest("[data-actions]");
         return row && row.getAttribute("data-actions").split(" ").indexOf(option.value) !== -1;
-      });
+      }).length;
+      option.disabled = allowing === 0;
+      option.textContent = allowing === ticked.length ? label : label + " (" + allowing + "/" + ticked.length + ")";
     });
     if (select.selectedOptions.length && select.selectedOptions[0].disabled) {
       var first = Array.prototype.find.call(select.options, function (option) {
@@ -57,6 +66,13 @@
       });
       if (first) select.value = first.value;
     }
+    var none = !Array.prototype.some.call(select.options, function (option) {
+      return !option.disabled;
+    });
+    var apply = form.querySelector("[data-bulk-apply]");
+    if (apply) apply.disabled = none;
+    var note = form.querySelector("[data-bulk-none]");
+    if (note) note.hidden = !none;
   }
 
   document.addEventListener("change", function (event) {
