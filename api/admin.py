@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from api import services
 from api.models import ApiKey, EventType, Webhook, WebhookDelivery
-from api.permissions import READ, role_level
 from claims.fetching import FetchError
+from reviews.admin import can_do_more_than_read
 
 
 @admin.register(ApiKey)
@@ -32,7 +32,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
         class IssueForm(form):
             def clean_user(self):
                 user = self.cleaned_data["user"]
-                if user != request.user and role_level(user) > READ:
+                # By the account's roles, active or not: a key issued while the account is inactive would act
+                # with its powers once it is active again.
+                if user != request.user and can_do_more_than_read(user):
                     raise forms.ValidationError(
                         _(
                             "Only a superuser issues a key that acts as another user who can do more than read. "

@@ -138,6 +138,15 @@ def test_an_admin_who_is_no_superuser_cannot_issue_a_key_acting_as_an_editor(cli
     assert set(ApiKey.objects.values_list("user__username", flat=True)) == {"cms", "adam"}
 
 
+def test_an_admin_who_is_no_superuser_cannot_issue_a_key_for_an_inactive_editor(client, adam, erin):
+    """The key would act as the editor once the account is active again."""
+    erin.is_active = False
+    erin.save()
+    client.force_login(adam)
+    response = issue_in_the_admin(client, erin)
+    assert response.status_code == 200 and not ApiKey.objects.filter(user=erin).exists()
+
+
 def test_a_superuser_issues_a_key_for_anyone(client, erin):
     client.force_login(make_user("root", is_staff=True, is_superuser=True))
     assert issue_in_the_admin(client, erin).status_code == 302 and ApiKey.objects.filter(user=erin).exists()
