@@ -62,3 +62,17 @@ def test_the_reviewer_finds_her_claims_in_review_with_their_evidence(page, live_
     page.goto(f"{live_server.url}/claims/{claim.pk}/")
     expect(page.locator("body")).to_contain_text("eastmere.example/energy/wind")
     shoot(page, "reviewer-claim-with-evidence")
+
+
+def test_a_reader_without_a_login_finds_the_demo_s_published_fact_checks(page, live_server, demo_passwords, shoot):
+    published = Claim.objects.get(state=ClaimState.APPROVED)
+    under_correction = Claim.objects.get(state=ClaimState.IN_REVIEW, verdict_under_correction="confirmed")
+    page.goto(f"{live_server.url}/factchecks/")
+    for claim in (published, under_correction):
+        page.goto(f"{live_server.url}/factchecks/{claim.pk}/")
+        expect(page).to_have_url(re.compile(rf"/factchecks/{claim.pk}-[\w-]+/$"))
+        expect(page.locator("script[type='application/ld+json']")).to_have_count(1)
+        shoot(page, f"public-{claim.pk}")
+    # Unpublished claims have no public page.
+    proposed = Claim.objects.get(state=ClaimState.VERDICT_PROPOSED)
+    assert page.goto(f"{live_server.url}/factchecks/{proposed.pk}/").status == 404
