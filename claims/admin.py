@@ -496,7 +496,6 @@ class FeedAdmin(admin.ModelAdmin):
     list_filter = ["active", "last_status", "source"]
     search_fields = ["url", "title", "source__name", "last_error"]
     list_select_related = ["source"]
-    autocomplete_fields = ["source"]
     formfield_overrides = URL_FORM_FIELD
     readonly_fields = [
         "title",
