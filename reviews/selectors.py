@@ -18,7 +18,8 @@ from reviews.models import ClaimEvent, Comment, Evidence
 
 # Claims that still need someone's work: neither approved nor dismissed ("my queue", a reviewer's load).
 OPEN_STATES = (ClaimState.UNVERIFIED, ClaimState.IN_REVIEW, ClaimState.VERDICT_PROPOSED)
-# How much of the article the claim page shows around the sentence, in characters on each side.
+# How much of its paragraph the claim page shows around the sentence, in characters on each side, where no
+# neighbouring sentence is known.
 CONTEXT_CHARS = 400
 PROPOSAL_TARGETS = ("document", "document__source", "source", "earlier_claim", "earlier_claim__article")
 
@@ -149,22 +150,34 @@ def proposal_row(pk: int) -> Proposal:
 
 
 def context_of(claim: Claim) -> dict:
-    """The sentence with the article text around it (not the whole article), cut at blanks."""
+    """The sentence with the sentence before and the sentence after it, whole, as the extraction segmented the
+    article (every sentence is one of its claims, with its offsets): "sagte er" comes with the sentence that names
+    him. Where no sentence is found on a side (the article's first or last, or a text not yet segmented), the
+    claim's paragraph is shown to its edge, at most CONTEXT_CHARS."""
     text = claim.article.text
-    start = max(0, claim.start - CONTEXT_CHARS)
-    end = min(len(text), claim.end + CONTEXT_CHARS)
-    if start > 0:
-        blank = text.find(" ", start, claim.start)
-        start = blank + 1 if blank != -1 else start
-    if end < len(text):
-        blank = text.rfind(" ", claim.end, end)
-        end = blank if blank != -1 else end
+    sentences = Claim.objects.filter(article_id=claim.article_id).exclude(pk=claim.pk)
+    previous = sentences.filter(end__lte=claim.start).order_by("-end", "-start").values_list("start", flat=True)
+    following = sentences.filter(start__gte=claim.end).order_by("start", "end").values_list("end", flat=True)
+    start, end = previous.first(), following.first()
+    if start is None:
+        paragraph = text.rfind("\n", 0, claim.start) + 1
+        start = max(paragraph, claim.start - CONTEXT_CHARS)
+        if start > paragraph:
+            blank = text.find(" ", start, claim.start)
+            start = blank + 1 if blank != -1 else start
+    if end is None:
+        line_end = text.find("\n", claim.end)
+        paragraph_end = len(text) if line_end == -1 else line_end
+        end = min(paragraph_end, claim.end + CONTEXT_CHARS)
+        if end < paragraph_end:
+            blank = text.rfind(" ", claim.end, end)
+            end = blank if blank != -1 else end
     return {
         "before": text[start : claim.start],
         "sentence": text[claim.start : claim.end],
         "after": text[claim.end : end],
-        "cut_before": start > 0,
-        "cut_after": end < len(text),
+        "cut_before": bool(text[:start].strip()),
+        "cut_after": bool(text[end:].strip()),
     }
 
 
