@@ -426,6 +426,14 @@ def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
 
 
 @transaction.atomic
+def propose_again(*, claim_id: int, actor) -> bool:
+    """Ask for the claim's sources to be proposed again; False if a run is going on right now. It asks the machine
+    for work and changes nothing of the record, so it writes no history (and leaves the claim untouched)."""
+    claim = _permitted_claim(claim_id, actor, "propose_again")
+    return request_proposals(claim_id=claim.pk)
+
+
+@transaction.atomic
 def merge(*, claim_ids: list[int], actor, reason: str = "") -> Claim:
     """Join claims of one article that the extractor split: the first one grows to cover them all (its review
     record stays), the others are dismissed as merged into it."""

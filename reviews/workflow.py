@@ -184,6 +184,8 @@ WRITES = {
     ),
     # Checked against the claim as it will be: unverified and free.
     "add_claim": Rule(_("Add claim"), REVIEW, frozenset({ClaimState.UNVERIFIED})),
+    # New proposals for an approved claim could not be decided: reopen first.
+    "propose_again": Rule(_("Propose again"), REVIEW, UNTIL_APPROVED, wrong_state=PUBLISHED),
 }
 
 

@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, Proposal
-from claims.services.proposals import request_proposals
 from reviews import forms, selectors, services, workflow
 from reviews.forms import TransitionForm
-from reviews.refusals import NotPermitted, Refusal
+from reviews.refusals import Refusal
 from reviews.views.claim import get_claim, render_claim
 from reviews.views.writes import ReviewWrite, claim_url, safe_next
 
@@ -199,10 +198,7 @@ class CorrectAttribution(ClaimForm):
 
 class ProposeAgain(ClaimWrite):
     def post(self, request, pk):
-        if not request.user.has_perm(workflow.REVIEW):
-            raise NotPermitted(_("Your role does not allow this."))
-        get_object_or_404(Claim, pk=pk)
-        if request_proposals(claim_id=pk):
+        if services.propose_again(claim_id=pk, actor=request.user):
             messages.success(request, _("Sources are being proposed again."))
         else:
             messages.info(request, _("Sources are being proposed right now."))

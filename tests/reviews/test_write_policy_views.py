@@ -104,3 +104,16 @@ def test_the_assignee_and_an_editor_still_make_these_writes(client, erin, bob):
     client.post(reverse("reviews:dismiss", args=[claim.pk]), {"reason": "A headline."})
     history = [(event.kind, event.actor) for event in ClaimEvent.objects.order_by("pk")]
     assert history == [("evidence_added", bob), ("dismissed", erin)]
+
+
+def test_proposing_again_follows_the_rule_too(client, alice, erin, bob):
+    from claims.models import WorkStatus
+
+    approved = approved_claim(bob)
+    theirs = make_claim(state=ClaimState.IN_REVIEW, assignee=bob)
+    Claim.objects.update(proposals_status=WorkStatus.DONE)
+    client.force_login(erin)
+    assert client.post(reverse("reviews:propose-again", args=[approved.pk]), **HTMX).status_code == 409
+    client.force_login(alice)
+    assert client.post(reverse("reviews:propose-again", args=[theirs.pk])).status_code == 403
+    assert set(Claim.objects.values_list("proposals_status", flat=True)) == {WorkStatus.DONE}
