@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_admin_registers_a_feed_and_its_items_appear_on_the_article_list(
     page,
     live_server,
-    allowed_web,
-    shoot,  # noqa: F811 (the fixture imported above)
+    allowed_web,  # noqa: F811 (the fixture imported above)
+    shoot,
 ):
     make_user("adam", "admin", is_staff=True)
     make_source(name="Tagesblatt", domain="tagesblatt.example")
