@@ -316,6 +316,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-stranded-work": {"task": "claims.sweep_stranded_work", "schedule": SWEEP_EVERY_SECONDS},
     "sweep-stuck-deliveries": {"task": "api.sweep_stuck_deliveries", "schedule": SWEEP_EVERY_SECONDS},
+    "sweep-stranded-snapshots": {"task": "reviews.sweep_stranded_snapshots", "schedule": SWEEP_EVERY_SECONDS},
     # Which feeds are due is asked this often; each is polled every FEED_POLL_EVERY_SECONDS (see Feeds below).
     "poll-due-feeds": {"task": "claims.poll_due_feeds", "schedule": env_int("FEED_CHECK_EVERY_SECONDS", 60)},
 }

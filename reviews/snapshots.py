@@ -3,7 +3,8 @@
 its text is kept with a SHA-256 hash, the time, the address it was found at in the end and the HTTP status. A page
 that cannot or must not be fetched leaves a failed snapshot with the reason; the evidence stays as it is.
 
-The fetch runs outside any transaction: a slow server must not hold database locks.
+The fetch runs outside any transaction: a slow server must not hold database locks. Snapshots the queue lost are
+sent again by `reviews.sweep_stranded_snapshots` (Celery beat, beside the claims' sweep).
 """
 
 import datetime
@@ -31,17 +32,45 @@ def request_snapshot(*, evidence: Evidence) -> EvidenceSnapshot | None:
         return None
     snapshot, created = EvidenceSnapshot.objects.get_or_create(evidence=evidence, defaults={"url": evidence.url})
     if created:
-        queueing.queue(TASK, snapshot.pk, mark=(EvidenceSnapshot.objects.filter(pk=snapshot.pk), "queued_at"))
+        _queue(snapshot.pk)
     return snapshot
+
+
+def _queue(snapshot_id: int, *, now: bool = False) -> bool:
+    return queueing.queue(
+        TASK, snapshot_id, mark=(EvidenceSnapshot.objects.filter(pk=snapshot_id), "queued_at"), now=now
+    )
+
+
+def _stale_before() -> datetime.datetime:
+    # A fetch takes FETCH_TIMEOUT_SECONDS at most; a run this much older lost its worker.
+    return timezone.now() - datetime.timedelta(seconds=settings.FETCH_TIMEOUT_SECONDS * 4)
+
+
+def sweep_stranded_snapshots(*, limit: int = 500) -> int:
+    """Send again the snapshots the queue lost or never got: pending ones whose task could not be sent (the broker
+    was down: no `queued_at`) or was sent longer than `STRANDED_AFTER_SECONDS` ago, and runs whose worker died.
+    Periodic (Celery beat); the number sent, stopping at the first that cannot be sent."""
+    before = timezone.now() - datetime.timedelta(seconds=settings.STRANDED_AFTER_SECONDS)
+    stranded = EvidenceSnapshot.objects.filter(
+        Q(status=WorkStatus.PENDING, queued_at__isnull=True)
+        | Q(status=WorkStatus.PENDING, queued_at__lt=before)
+        | Q(status=WorkStatus.RUNNING, started_at__lt=_stale_before())
+    ).order_by("pk")
+    sent = 0
+    for snapshot_id in stranded.values_list("pk", flat=True)[:limit]:
+        if not _queue(snapshot_id, now=True):
+            break
+        sent += 1
+    return sent
 
 
 def _start(snapshot_id: int) -> EvidenceSnapshot | None:
     """Claim the work by a conditional UPDATE: a pending snapshot, or one whose run went stale (its worker died).
     None when it is done, failed, gone or being fetched by another worker right now."""
-    stale_before = timezone.now() - datetime.timedelta(seconds=settings.FETCH_TIMEOUT_SECONDS * 4)
     claimed = (
         EvidenceSnapshot.objects.filter(pk=snapshot_id)
-        .filter(Q(status=WorkStatus.PENDING) | Q(status=WorkStatus.RUNNING, started_at__lt=stale_before))
+        .filter(Q(status=WorkStatus.PENDING) | Q(status=WorkStatus.RUNNING, started_at__lt=_stale_before()))
         .update(status=WorkStatus.RUNNING, started_at=timezone.now())
     )
     return EvidenceSnapshot.objects.filter(pk=snapshot_id).first() if claimed else None

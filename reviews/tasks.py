@@ -20,3 +20,8 @@ from reviews import snapshots
 )
 def snapshot_evidence(snapshot_id: int) -> None:
     snapshots.take_snapshot(snapshot_id=snapshot_id)
+
+
+@shared_task(name="reviews.sweep_stranded_snapshots", soft_time_limit=60, time_limit=90)
+def sweep_stranded_snapshots() -> int:
+    return snapshots.sweep_stranded_snapshots()

@@ -113,3 +113,34 @@ def test_the_claim_page_shows_why_a_page_could_not_be_kept(client, web, alice, d
     client.force_login(alice)
     page = client.get(reverse("reviews:claim-detail", args=[evidence.claim_id])).content.decode()
     assert "The page could not be kept" in page and evidence.snapshot.error[:30] in page
+
+
+def test_the_sweep_sends_a_snapshot_the_broker_never_got(allowed_web, alice):
+    """A snapshot left pending with no queued time (the broker was down on commit) is sent again by the sweep."""
+    claim = make_claim(state=ClaimState.IN_REVIEW, assignee=alice)
+    evidence = Evidence.objects.create(claim=claim, url=allowed_web.add("/spaeter", PAGE), added_by=alice)
+    snapshot = EvidenceSnapshot.objects.create(evidence=evidence, url=evidence.url)
+    assert snapshots.sweep_stranded_snapshots() == 1
+    snapshot.refresh_from_db()
+    assert snapshot.status == WorkStatus.DONE and snapshot.queued_at is not None
+    assert snapshots.sweep_stranded_snapshots() == 0
+
+
+def test_the_sweep_is_on_the_beat_schedule(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "reviews.sweep_stranded_snapshots" in tasks
+
+
+def test_the_migration_gives_earlier_evidence_its_proposals_document_source_and_address(alice):
+    import importlib
+
+    from django.apps import apps
+
+    from_proposals = importlib.import_module("reviews.migrations.0008_evidence_document_source_snapshot").from_proposals
+    claim = make_claim(state=ClaimState.IN_REVIEW, assignee=alice)
+    document = make_document(url="https://example.org/report")
+    proposal = Proposal.objects.create(claim=claim, method=ProposalMethod.LEXICAL, score=0.7, document=document)
+    evidence = Evidence.objects.create(claim=claim, proposal=proposal)
+    from_proposals(apps, None)
+    evidence.refresh_from_db()
+    assert (evidence.document, evidence.source, evidence.url) == (document, document.source, document.url)
