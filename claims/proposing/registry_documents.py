@@ -26,7 +26,7 @@ from claims.retrieval.search import Hit, Searcher, searcher
 # How much a document's mean cosine with the article's other claims is taken off its cosine with this claim, above
 # TYPICAL_SIMILARITY (an unrelated text's cosine, where the penalty is 0). Chosen on the CheckThat! 2022 2B train
 # queries (a debate's sentences as one article's claims) and the sample registry; see docs/EVALUATION.md.
-SPECIFICITY = 0.5
+SPECIFICITY = 1.5
 TYPICAL_SIMILARITY = 0.78
 # Rows the search is asked for before they are reordered: a specific document may start a few places down.
 RERANKED = 20
