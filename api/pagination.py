@@ -25,6 +25,15 @@ class CursorPagination(pagination.CursorPagination):
             raise ValidationError({"ordering": [f"Order by one of: {allowed}."]})
         return (f"-{field}", "-pk") if descending else (field, "pk")
 
+    def get_page_size(self, request):
+        # DRF falls back to the default page size for a `page_size` it cannot read; bad input is a 400 here.
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size
+        if not given.isascii() or not given.isdigit() or not 1 <= int(given) <= self.max_page_size:
+            raise ValidationError({self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]})
+        return int(given)
+
     def decode_cursor(self, request):
         # DRF answers a cursor it cannot read with 404; it is bad input, so 400 naming the parameter. A position
         # holding a NUL would reach the database, which refuses it (PostgreSQL): also a cursor we never wrote.

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.serializers.common import claim_path
+from api.serializers.common import TextField, claim_path
 from claims.models import (
     ClaimStatus,
     WorkStatus,
@@ -56,9 +56,9 @@ class ArticleDetailSerializer(ArticleSerializer):
 class ArticleIngestSerializer(serializers.Serializer):
     """Exactly one of `text` and `html`, with `url` as where it was published; or `url` alone to fetch it."""
 
-    text = serializers.CharField(required=False, trim_whitespace=False, help_text="Plain text.")
-    html = serializers.CharField(required=False, trim_whitespace=False, help_text="A web page.")
-    url = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+    text = TextField(required=False, trim_whitespace=False, help_text="Plain text.")
+    html = TextField(required=False, trim_whitespace=False, help_text="A web page.")
+    url = TextField(required=False, default="", allow_blank=True, max_length=2000)
 
     def validate(self, data):
         given = [name for name in ("text", "html") if name in data]

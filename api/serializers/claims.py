@@ -7,7 +7,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.common import DATETIME, ArticleRefSerializer, SpeakerSerializer, claim_path, datetime_or_none
+from api.serializers.common import (
+    DATETIME,
+    ArticleRefSerializer,
+    NumberField,
+    SpeakerSerializer,
+    TextField,
+    claim_path,
+    datetime_or_none,
+)
 from claims.models import (
     CORRECTABLE_FIELDS,
     ClaimState,
@@ -154,8 +162,8 @@ class EventSerializer(serializers.Serializer):
     from_state = serializers.CharField()
     to_state = serializers.CharField()
     verdict = serializers.CharField()
-    actor = serializers.CharField(source="actor_name", required=False)
-    note = serializers.CharField(required=False)
+    actor = serializers.CharField(source="actor_name", allow_null=True, help_text="Null for read scope.")
+    note = serializers.CharField(allow_null=True, help_text="Null for read scope.")
     changes = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
 
@@ -351,8 +359,8 @@ class LookupSerializer(serializers.Serializer):
 
 
 class LookupQuerySerializer(serializers.Serializer):
-    text = serializers.CharField(
+    text = TextField(
         max_length=settings.LOOKUP_MAX_CHARACTERS,
         help_text="The claim to look up, in German or English (at most LOOKUP_MAX_CHARACTERS characters).",
     )
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=50)
+    limit = NumberField(required=False, min_value=1, max_value=50)

@@ -1,8 +1,10 @@
 """The source registry: sources and documents as shown, and the bodies that add or change them (the registry
 format, checked by the import's rules)."""
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from api.serializers.common import DayField, FlagField, TextField
 from claims.models import (
     Document,
     Reliability,
@@ -32,19 +34,33 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The registry's row rules (claims/registry/rows.py) as patterns, so that the schema states them: the row rules still
+# decide. White space around a value is trimmed first; an empty value is allowed beside the pattern.
+SLUG = RegexValidator(r"^\s*[-a-zA-Z0-9_]+\s*$", message="A slug: letters, digits, hyphens and underscores.")
+LANGUAGE = RegexValidator(r"^\s*[a-zA-Z]{2}\s*$", message="A two-letter code (en, de) or empty.")
+HOST = RegexValidator(
+    r"^\s*([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]{0,61}[a-zA-Z0-9])(\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]{0,61}[a-zA-Z0-9]))*\.?\s*$",
+    message="A host name such as example.org, without scheme or path.",
+)
+
+
 class SourceWriteSerializer(serializers.Serializer):
     """A source in the registry's format (see README, "The source registry"); checked by the import's rules."""
 
-    key = serializers.CharField(max_length=100, help_text="A slug; POST with an existing key updates that source.")
-    name = serializers.CharField(max_length=300)
+    key = TextField(
+        max_length=100,
+        validators=[SLUG],
+        help_text="A slug; POST with an existing key updates that source.",
+    )
+    name = TextField(max_length=300)
     kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
-    domain = serializers.CharField(required=False, allow_blank=True, max_length=253)
-    language = serializers.CharField(required=False, allow_blank=True, max_length=8)
-    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    domain = TextField(required=False, allow_blank=True, max_length=253, validators=[HOST])
+    language = TextField(required=False, allow_blank=True, max_length=8, validators=[LANGUAGE])
+    aliases = serializers.ListField(child=TextField(max_length=300), required=False)
     reliability = serializers.ChoiceField(choices=Reliability.choices, required=False)
-    reliability_note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    active = serializers.BooleanField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    reliability_note = TextField(required=False, allow_blank=True, trim_whitespace=False)
+    active = FlagField(required=False)
+    notes = TextField(required=False, allow_blank=True, trim_whitespace=False)
 
 
 class SourceRefSerializer(serializers.Serializer):
@@ -72,10 +88,10 @@ class DocumentSerializer(serializers.ModelSerializer):
 class DocumentWriteSerializer(serializers.Serializer):
     """A document in the registry's format: found again by its key, else by its source and URL."""
 
-    source = serializers.CharField(help_text="The key of its source.")
-    key = serializers.CharField(required=False, allow_null=True, max_length=100)
-    url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    title = serializers.CharField(max_length=500)
-    text = serializers.CharField(trim_whitespace=False)
-    language = serializers.CharField(required=False, allow_blank=True, max_length=8)
-    published_on = serializers.DateField(required=False, allow_null=True)
+    source = TextField(help_text="The key of its source.")
+    key = TextField(required=False, allow_null=True, max_length=100, validators=[SLUG])
+    url = TextField(required=False, allow_blank=True, max_length=2000)
+    title = TextField(max_length=500)
+    text = TextField(trim_whitespace=False)
+    language = TextField(required=False, allow_blank=True, max_length=8, validators=[LANGUAGE])
+    published_on = DayField(required=False, allow_null=True)

@@ -4,6 +4,7 @@ on a proposal, evidence, a comment."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.common import FlagField, NumberField, TextField
 from claims.models import (
     CORRECTABLE_FIELDS,
     SpeakerKind,
@@ -15,14 +16,12 @@ from reviews.workflow import TRANSITIONS
 
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
-    version = serializers.IntegerField(
+    version = NumberField(
         required=False, min_value=0, help_text="The claim's version you saw; if it changed since, 409 and no change."
     )
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False, default="")
-    note = serializers.CharField(
-        required=False, default="", allow_blank=True, max_length=20_000, help_text="Rationale or reason."
-    )
-    claim_reviewed = serializers.CharField(
+    note = TextField(required=False, default="", allow_blank=True, max_length=20_000, help_text="Rationale or reason.")
+    claim_reviewed = TextField(
         required=False,
         allow_blank=True,
         max_length=2000,
@@ -35,10 +34,10 @@ class TransitionSerializer(serializers.Serializer):
 class AttributionSerializer(serializers.Serializer):
     """A correction of what the extraction found: only the fields sent change (null or absent: unchanged)."""
 
-    version = serializers.IntegerField(
+    version = NumberField(
         required=False, min_value=0, help_text="The claim's version you saw; if it changed since, 409 and no change."
     )
-    speaker = serializers.CharField(
+    speaker = TextField(
         required=False,
         allow_blank=True,
         allow_null=True,
@@ -52,14 +51,14 @@ class AttributionSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="For a new speaker (person when not given); a known speaker keeps theirs, and another kind is a 400.",
     )
-    cited_outlet = serializers.CharField(
+    cited_outlet = TextField(
         required=False,
         allow_blank=True,
         allow_null=True,
         max_length=300,
         help_text="The outlet the text names as the origin, as written; empty clears it.",
     )
-    is_direct_quote = serializers.BooleanField(required=False, allow_null=True)
+    is_direct_quote = FlagField(required=False, allow_null=True)
 
     def validate(self, data):
         if all(data.get(name) is None for name in CORRECTABLE_FIELDS):
@@ -74,18 +73,18 @@ class ProposalDecisionSerializer(serializers.Serializer):
         choices=["accept", "reject"],
         help_text="accept: the proposal becomes evidence; reject: it stays out of future runs.",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = TextField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class EvidenceCreateSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2000, help_text="http(s) address of what the reviewer found.")
-    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=20_000)
+    url = TextField(max_length=2000, help_text="http(s) address of what the reviewer found.")
+    note = TextField(required=False, default="", allow_blank=True, max_length=20_000)
 
 
 class CommentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     author = serializers.SerializerMethodField()
-    text = serializers.CharField(max_length=20_000)
+    text = TextField(max_length=20_000)
     created_at = serializers.DateTimeField(read_only=True)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
