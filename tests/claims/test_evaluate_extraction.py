@@ -45,8 +45,9 @@ def test_ct24_prints_a_table_then_precision_recall_and_f1_of_class_yes(tmp_path)
     path = write_tsv(tmp_path / "ct24.tsv", ("sentence_id", "text", "label"), CT24)
     output, metrics = evaluate("--ct24", str(path))
     assert "gold Yes" in output and "predicted Yes" in output
-    assert output.rstrip().splitlines()[-3:] == [f"{name}: {metrics[name]:.4f}" for name in metrics]
-    assert list(metrics) == ["precision_yes", "recall_yes", "f1_yes"]
+    assert output.rstrip().splitlines()[-4:] == [f"{name}: {metrics[name]:.4f}" for name in metrics]
+    assert list(metrics) == ["precision_yes", "recall_yes", "f1_yes", "f1_yes_at_news_threshold"]
+    assert "debate threshold" in output
     assert metrics["recall_yes"] == 1.0 and metrics["f1_yes"] >= 0.8
 
 
@@ -162,6 +163,45 @@ def test_attribution_mode_refuses_a_file_that_is_not_a_corpus_with_its_line(tmp_
     path.write_text(json.dumps(polnear_row()) + "\n" + json.dumps({"id": "x", "text": "t"}) + "\n", "utf-8")
     with pytest.raises(CommandError, match=r"line 2: not an attribution corpus record"):
         evaluate("--attribution", str(path))
+
+
+def news_row():
+    text = (
+        "Senate passes the budget bill\n\n"
+        "9:12 p.m.\n\n"
+        "The Senate passed the budget bill by 51 votes to 49 on Tuesday, cutting spending by 4 percent.\n\n"
+        "Watch: the vote\n\n"
+        "Thank you all for reading, and have a lovely evening with your family and friends."
+    )
+    return {"id": "usatoday_2016-01-01_budget", "publisher": "usatoday", "text": text, "attributions": []}
+
+
+def test_news_mode_prints_the_share_of_sentences_flagged_and_leaves_fragments_out(tmp_path):
+    path = tmp_path / "news.jsonl"
+    path.write_text(json.dumps(news_row()) + "\n", encoding="utf-8")
+    output, metrics = evaluate("--news", str(path), "--worst", "5")
+    assert list(metrics) == ["flagged_share", "no_claim_share"]
+    assert "1 articles, 5 analysed sentences" in output
+    # The time stamp and the teaser are fragments; the vote with its figures is flagged, and they are not.
+    assert metrics["no_claim_share"] == pytest.approx(2 / 5)
+    flagged = re.findall(r"^  [0-9.]+  (.*)$", output, flags=re.MULTILINE)
+    assert any(text.startswith("The Senate passed") for text in flagged)
+    assert "9:12 p.m." not in flagged and "Watch: the vote" not in flagged
+    assert 0 < metrics["flagged_share"] <= 3 / 5
+
+
+def test_news_mode_reads_a_checkthat_sentence_file_without_its_labels(tmp_path):
+    path = write_tsv(tmp_path / "ct25.tsv", ("sentence_id", "sentence", "label", "solved_conflict"), CT25)
+    output, metrics = evaluate("--news", str(path))
+    assert "5 sentences, language de" in output
+    assert 0 < metrics["flagged_share"] < 1 and metrics["no_claim_share"] == 0
+
+
+def test_news_mode_refuses_a_file_that_is_not_a_corpus(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"id": "x", "text": "t"}) + "\n", "utf-8")
+    with pytest.raises(CommandError, match=r"line 1: not an attribution corpus record"):
+        evaluate("--news", str(path))
 
 
 @pytest.mark.parametrize("folder", ["polnear_attribution_en", "redewiedergabe_de"])

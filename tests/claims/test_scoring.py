@@ -53,6 +53,51 @@ def test_opinion_wording_scores_as_more_subjective_than_a_report():
     assert opinion > scoring.subjectivity_threshold("de") > factual
 
 
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "9:12 p.m.",
+        "Updated 9:12 p.m. ET",
+        "Stand: 14.30 Uhr",
+        "Aug. 15, 2025",
+        "Photo: AP",
+        "By John Smith",
+        "Watch: the debate",
+        "Mehr zum Thema",
+        "Lesen Sie auch:",
+        "Thank you.",
+    ],
+)
+def test_a_fragment_without_a_claim_scores_zero_in_either_language(fragment):
+    assert scoring.states_no_claim(fragment)
+    for language in ("de", "en"):
+        assert score([fragment], [language])[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The deficit rose 5%.",
+        "Unemployment fell to 4 percent.",
+        "USA und Russland wohl einig über Sicherheitsgarantien",
+        "Polls opened at 7 a.m. in all 88 counties of Ohio.",
+        "Die Inflation stieg auf 6,3 Prozent.",
+    ],
+)
+def test_a_short_claim_or_a_headline_without_a_verb_is_not_a_fragment(claim):
+    assert not scoring.states_no_claim(claim)
+    assert score([claim], ["en"])[0] > 0
+
+
+def test_the_news_threshold_is_the_extractions_and_the_debate_threshold_is_recorded_beside_it():
+    news = scoring.checkworthiness_threshold("de")
+    assert news == scoring.checkworthiness_threshold("en") == scoring.checkworthiness_threshold("de", domain="news")
+    # News reads denser in reported facts than debates, so its threshold is the higher one.
+    assert news > scoring.checkworthiness_threshold("de", domain="debates")
+    with pytest.raises(ValueError, match="no threshold for 'tweets'"):
+        scoring.checkworthiness_threshold("de", domain="tweets")
+
+
 def test_a_german_sentence_scores_like_its_english_translation():
     german, english = score([FACTUAL_DE, FACTUAL_EN], ["de", "en"])
     assert abs(german - english) < 0.15
