@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reviews import published
 from reviews.claimreview import claimreview, page_path, page_url, rating_names
@@ -47,7 +47,7 @@ def json_ld(data: dict) -> str:
     return mark_safe(json.dumps(data, ensure_ascii=False, indent=2).translate(JSON_ESCAPES))  # noqa: S308
 
 
-@require_GET
+@require_safe
 @in_desk_language
 def factcheck_detail(request, pk: int, slug: str | None = None):
     factcheck = published.factcheck(pk)
@@ -71,7 +71,7 @@ def factcheck_detail(request, pk: int, slug: str | None = None):
     return render(request, "public/factcheck_detail.html", context)
 
 
-@require_GET
+@require_safe
 @in_desk_language
 def factcheck_list(request):
     factchecks = published.latest_factchecks(limit=LIST_LENGTH)
@@ -132,4 +132,4 @@ class FactCheckFeed(Feed):
         return response
 
 
-factcheck_feed = require_GET(FactCheckFeed())
+factcheck_feed = require_safe(FactCheckFeed())

@@ -234,3 +234,10 @@ def test_a_source_links_only_to_web_addresses(claim, alice, erin):
     html = Client().get(page_address(claim)).content.decode()
     assert "javascript:" not in html and "<li>Ein Skript</li>" in html
     assert '<a href="https://faktencheck.example.net/7" rel="nofollow noopener">Früherer Check</a>' in html
+
+
+def test_a_crawler_s_head_request_is_answered(claim, alice, erin):
+    approve(claim, reviewer=alice, editor=erin)
+    client = Client()
+    for address in (page_address(claim), "/factchecks/", "/factchecks/feed/"):
+        assert client.head(address).status_code == 200
