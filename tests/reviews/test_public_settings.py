@@ -3,12 +3,9 @@ the site's own https address, never localhost) and the language they are publish
 the desk's languages). Each case runs in a fresh interpreter with only the variables it names."""
 
 import json
-import os
-import subprocess
 import sys
 
-from tests.conftest import PROJECT
-from tests.hardening.test_deploy_settings import PRODUCTION_ENV, SETTINGS_VARIABLES
+from tests.hardening.test_deploy_settings import PRODUCTION_ENV, run
 
 PROBE = """
 import json, django
@@ -17,21 +14,6 @@ django.setup()
 print(json.dumps({name: getattr(settings, name) for name in
                   ["PUBLIC_BASE_URL", "FACTCHECK_LANGUAGE", "FACTCHECK_ORGANISATION_URL", "CLAIMREVIEW_URL"]}))
 """
-PUBLISHING_VARIABLES = {
-    "PUBLIC_BASE_URL", "API_PUBLIC_URL", "FACTCHECK_LANGUAGE", "FACTCHECK_ORGANISATION_URL", "CLAIMREVIEW_URL",
-}  # fmt: skip
-
-
-def run(args: list[str], **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES | PUBLISHING_VARIABLES}
-    return subprocess.run(
-        args,
-        cwd=PROJECT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "factcheck.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def probe(**env) -> dict:
