@@ -25,6 +25,7 @@ from claims.models import Claim, Proposal
 from reviews import roles, services, workflow
 from reviews.models import ClaimEvent, Comment, Evidence
 from reviews.refusals import Refusal
+from reviews.views.writes import bulk_summary
 
 
 class ViewOnly:
@@ -80,19 +81,8 @@ class ClaimEventAdmin(ViewOnly, admin.ModelAdmin):
 
 def report_bulk(modeladmin, request, report: services.BulkReport, label) -> None:
     """What a bulk write did, as the review's queue says it: the claims done, then each one skipped and why."""
-    if report.done:
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "%(action)s: done for %(count)d claim (%(ids)s).",
-                "%(action)s: done for %(count)d claims (%(ids)s).",
-                len(report.done),
-            )
-            % {"action": label, "count": len(report.done), "ids": ", ".join(f"#{pk}" for pk in report.done)},
-            messages.SUCCESS,
-        )
-    else:
-        modeladmin.message_user(request, _("%(action)s: no claim was changed.") % {"action": label}, messages.WARNING)
+    level, text = bulk_summary(report, label)
+    modeladmin.message_user(request, text, level)
     for pk, reason in report.skipped.items():
         modeladmin.message_user(
             request, _("Skipped claim #%(id)s: %(reason)s") % {"id": pk, "reason": reason}, messages.WARNING

@@ -16,7 +16,7 @@ from claims.models import Claim
 from reviews import forms, selectors, services, workflow
 from reviews.forms import BulkForm
 from reviews.refusals import NotPermitted
-from reviews.views.writes import ReviewWrite, safe_next
+from reviews.views.writes import ReviewWrite, bulk_summary, safe_next
 
 PER_PAGE = 50
 
@@ -128,18 +128,7 @@ class Bulk(ReviewWrite):
 
         report = services.bulk(claim_ids=data["claims"], write=write)
         label = dict(forms.BULK_ACTIONS)[action]
-        if report.done:
-            messages.success(
-                request,
-                ngettext(
-                    "%(action)s: done for %(count)d claim (%(ids)s).",
-                    "%(action)s: done for %(count)d claims (%(ids)s).",
-                    len(report.done),
-                )
-                % {"action": label, "count": len(report.done), "ids": ", ".join(f"#{pk}" for pk in report.done)},
-            )
-        else:
-            messages.warning(request, _("%(action)s: no claim was changed.") % {"action": label})
+        messages.add_message(request, *bulk_summary(report, label))
         # One message per reason, naming the claims it kept out.
         by_reason: dict[str, list[int]] = {}
         for pk, reason in report.skipped.items():

@@ -17,10 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from claims.models import Claim
 from reviews.refusals import Conflict, Kind, Refusal
+from reviews.services import BulkReport
 
 
 def forbidden(request, refusal: Refusal):
@@ -38,6 +40,22 @@ def conflict(request, refusal: Refusal, back: str):
         return HttpResponse(message, status=409, content_type="text/plain")
     messages.error(request, message)
     return redirect(back)
+
+
+def bulk_summary(report: BulkReport, label) -> tuple[int, str]:
+    """What a bulk write changed, in one message and its level, for the queue and the admin alike."""
+    if not report.done:
+        return messages.WARNING, _("%(action)s: no claim was changed.") % {"action": label}
+    done = ngettext(
+        "%(action)s: done for %(count)d claim (%(ids)s).",
+        "%(action)s: done for %(count)d claims (%(ids)s).",
+        len(report.done),
+    )
+    return messages.SUCCESS, done % {
+        "action": label,
+        "count": len(report.done),
+        "ids": ", ".join(f"#{pk}" for pk in report.done),
+    }
 
 
 def safe_next(request, default: str) -> str:
