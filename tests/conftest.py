@@ -11,8 +11,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from factcheck.celery import app as celery_app
 
@@ -59,6 +61,14 @@ def tasks_run_in_process():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def site_language_after_each_test():
+    """A request in German leaves German active in the thread (the locale middleware activates the request's
+    language and nothing resets it): every test starts in the site's default language."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 def make_user(username: str, role: str | None = None, **fields):
