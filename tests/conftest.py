@@ -101,3 +101,12 @@ def cms(db):
 @pytest.fixture
 def oscar(db):
     return make_user("oscar")
+
+
+def pytest_collection_modifyitems(items):
+    """Hold every test that commits to the rule above: without `serialized_rollback` its flush leaves the tests
+    after it without roles, and the content types it recreates collide with those the next one reloads."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: transaction=True needs serialized_rollback=True")

@@ -8,7 +8,7 @@ BEFORE = [("claims", "0012_claim_claim_reviewed")]
 AFTER = [("claims", "0013_article_canonical_url_feed")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_gives_stored_articles_their_canonical_url():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

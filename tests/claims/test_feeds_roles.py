@@ -9,7 +9,7 @@ BEFORE_FEEDS = [("claims", "0012_claim_claim_reviewed"), ("reviews", "0008_evide
 FEED_PERMISSIONS = {"add_feed", "change_feed", "delete_feed", "view_feed"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_upgrading_gives_the_admin_role_the_feed_permissions():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE_FEEDS)
