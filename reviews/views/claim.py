@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from claims.models import Claim, WorkStatus
-from reviews import forms, selectors, services, workflow
+from reviews import forms, selectors, services
 from reviews.forms import TransitionForm
 from reviews.visibility import ClaimVisibility
 
@@ -38,6 +38,8 @@ def render_claim(
     found = selectors.neighbours(data, request=request, claim_id=claim.pk)
     previous, following = found or (None, None)
     allowed = services.allowed_transitions(claim, request.user)
+    # The page offers the forms the workflow's rule lets this person use now, and no other.
+    writes = services.allowed_writes(claim, request.user)
     errors = errors or {}
     forms_data = forms_data or {}
     actions = []
@@ -61,15 +63,15 @@ def render_claim(
         "evidence_form": forms_data.get("evidence_form") or forms.EvidenceForm(),
         "comment_form": forms_data.get("comment_form") or forms.CommentForm(),
         "attribution_form": forms_data.get("attribution_form") or forms.AttributionForm.of(claim),
-        "can_correct": services.may_correct(claim, request.user),
+        "writes": writes,
+        "can_correct": "correct" in writes,
         "dismiss_errors": errors.get("dismiss", {}),
         "verdicts": TransitionForm.base_fields["verdict"].choices[1:],
         "previous": previous,
         "following": following,
         "query": data.urlencode() if found is not None else "",
         "busy": is_busy(claim),
-        "can_decide": request.user.has_perm("claims.change_proposal"),
-        "can_review": request.user.has_perm(workflow.REVIEW),
+        "can_decide": "decide_proposal" in writes,
         # Lazy: only read when the assign form is shown (editors).
         "reviewers": selectors.reviewers(),
     }

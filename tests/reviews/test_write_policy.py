@@ -8,6 +8,7 @@ was proposed by bob.
 """
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, ClaimState, Proposal, ProposalMethod, Verdict
@@ -227,3 +228,32 @@ def test_every_write_of_the_workflow_has_a_row_here():
     named = {"accept_proposal": "decide_proposal", "reject_proposal": "decide_proposal"}
     table = {named.get(name, name) for name in RULES} | {"add_claim"}
     assert table == set(workflow.TRANSITIONS) | set(workflow.WRITES)
+
+
+# The claim page's forms, each found by the address it posts to: the page offers a write exactly where the table
+# above says it is done (merging is offered on the article's page, with the claims to merge ticked there).
+PAGE_FORMS = {
+    "assign": lambda case: reverse("reviews:claim-assign", args=[case.claim.pk]),
+    "correct": lambda case: reverse("reviews:correct-attribution", args=[case.claim.pk]),
+    "add_evidence": lambda case: reverse("reviews:add-evidence", args=[case.claim.pk]),
+    "accept_proposal": lambda case: reverse("reviews:decide-proposal", args=[case.proposal.pk]),
+    "comment": lambda case: reverse("reviews:add-comment", args=[case.claim.pk]),
+    "dismiss": lambda case: reverse("reviews:dismiss", args=[case.claim.pk]),
+    "restore": lambda case: reverse("reviews:restore", args=[case.claim.pk]),
+    "propose_again": lambda case: reverse("reviews:propose-again", args=[case.claim.pk]),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_claim_page_offers_the_forms_the_rule_allows_and_no_other(state, people, client):
+    for role in ROLES:
+        case = Case(people, state, free=role == "free")
+        client.force_login(people[ACTORS[role]])
+        response = client.get(reverse("reviews:claim-detail", args=[case.claim.pk]))
+        if role == "outsider":
+            assert response.status_code == 403
+            continue
+        page = response.content.decode()
+        offered = {write for write, address in PAGE_FORMS.items() if f'action="{address(case)}"' in page}
+        allowed = {write for write in PAGE_FORMS if expected(write, role, state) == "done"}
+        assert offered == allowed, f"{role} in {state}"
