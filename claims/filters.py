@@ -2,9 +2,14 @@
 
 Every filter reads a plain query-string parameter, so a filtered queue is a link to save or send. Dismissed
 sentences are left out unless `dismissed=true` asks for them.
+
+What the filters may reveal follows what the viewer may see (`reviews.visibility`): a viewer outside the review
+(the api-client role, a read-scope key) filters on the published verdict, not on one only proposed, and cannot name
+a reviewer as assignee; the caller says which with `internal`.
 """
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
@@ -64,10 +69,75 @@ def validate_search(text: str) -> None:
         )
 
 
+# What a yes/no filter reads as yes or no (any case); empty or "unknown" (the select's third choice) is "not
+# given", anything else an error.
+TRUE_WORDS = frozenset({"true", "1"})
+FALSE_WORDS = frozenset({"false", "0"})
+NOT_GIVEN = frozenset({"", "unknown"})
+
+
+class StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """Django's yes/no/unknown select, but a value it does not know reaches the field as written: a typo in a
+    hand-edited link is then an error, not a silently dropped filter."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if value is None or isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in NOT_GIVEN:
+            return None
+        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else value
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    widget = StrictNullBooleanSelect
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        raise ValidationError(_("“%(value)s” is neither true nor false."), code="invalid", params={"value": value})
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses what is neither (django-filter's reads it as "not given")."""
+
+    field_class = StrictNullBooleanField
+
+
+class OneValueEachForm(forms.Form):
+    """The form of a FilterSet whose filters that take one value refuse the parameter given twice (Django would
+    use the last one and drop the others without a word). Filters of several values (`state=a&state=b`) take
+    them all."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if hasattr(self.data, "getlist"):
+            for name, field in self.fields.items():
+                given = len(self.data.getlist(self.add_prefix(name)))
+                if given > 1 and not isinstance(field, forms.MultipleChoiceField):
+                    self.add_error(
+                        name,
+                        ValidationError(
+                            _("Give this filter one value (it was given %(count)d)."),
+                            code="repeated",
+                            params={"count": given},
+                        ),
+                    )
+        return cleaned
+
+
+def validate_assignee_outside_review(value: str) -> None:
+    """Outside the review nobody is told who reviews what: naming a reviewer in the filter would tell it all the
+    same. "me" and "none" name nobody else."""
+    if value.strip().lower() not in ("", "me", "none"):
+        raise ValidationError(_("Filtering by a reviewer's name needs review scope."), code="review_only")
+
+
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ClaimStatus.choices, method="filter_status")
     state = django_filters.MultipleChoiceFilter(label=_("state"), choices=ClaimState.choices)
-    verdict = django_filters.MultipleChoiceFilter(label=_("verdict"), choices=Verdict.choices)
+    verdict = django_filters.MultipleChoiceFilter(label=_("verdict"), choices=Verdict.choices, method="filter_verdict")
     language = django_filters.CharFilter(label=_("language"), field_name="language")
     assignee = django_filters.CharFilter(
         label=_("assignee"), method="filter_assignee", help_text=_("a user name, “me” or “none”")
@@ -80,7 +150,7 @@ class ClaimFilter(django_filters.FilterSet):
     )
     speaker = django_filters.CharFilter(label=_("speaker"), method="filter_speaker")
     outlet = django_filters.CharFilter(label=_("cited outlet"), field_name="cited_outlet", lookup_expr="icontains")
-    checkworthy = django_filters.BooleanFilter(label=_("check-worthy"), field_name="is_checkworthy")
+    checkworthy = StrictBooleanFilter(label=_("check-worthy"), field_name="is_checkworthy")
     checkworthiness_min = django_filters.NumberFilter(
         label=_("check-worthiness from"), field_name="checkworthiness", lookup_expr="gte"
     )
@@ -92,10 +162,10 @@ class ClaimFilter(django_filters.FilterSet):
     updated_since = django_filters.IsoDateTimeFilter(
         label=_("changed since"), field_name="updated_at", lookup_expr="gte"
     )
-    linked = django_filters.BooleanFilter(
+    linked = StrictBooleanFilter(
         label=_("linked to an earlier verdict"), field_name="duplicate_of", lookup_expr="isnull", exclude=True
     )
-    dismissed = django_filters.BooleanFilter(label=_("dismissed"), method="filter_dismissed")
+    dismissed = StrictBooleanFilter(label=_("dismissed"), method="filter_dismissed")
     q = django_filters.CharFilter(label=_("search"), method="filter_q", validators=[validate_search])
     ordering = django_filters.OrderingFilter(
         label=_("order"),
@@ -111,6 +181,13 @@ class ClaimFilter(django_filters.FilterSet):
     class Meta:
         model = Claim
         fields = []
+        form = OneValueEachForm
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, internal: bool = False):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.internal = internal
+        if not internal:
+            self.filters["assignee"].extra["validators"] = [validate_assignee_outside_review]
 
     @property
     def qs(self):
@@ -126,6 +203,15 @@ class ClaimFilter(django_filters.FilterSet):
         for value in values:
             condition |= status_filter(value)
         return queryset.filter(condition)
+
+    def filter_verdict(self, queryset, name, values):
+        if not values:
+            return queryset
+        if self.internal:
+            return queryset.filter(verdict__in=values)
+        # The published verdict: the approved one, or the one kept while the claim is corrected.
+        approved = Q(state=ClaimState.APPROVED)
+        return queryset.filter(approved & Q(verdict__in=values) | ~approved & Q(verdict_under_correction__in=values))
 
     def filter_assignee(self, queryset, name, value):
         if value == "none":

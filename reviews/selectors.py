@@ -15,6 +15,7 @@ from claims.filters import ClaimFilter
 from claims.models import Article, Claim, ClaimState, ClaimStatus, Proposal, status_filter
 from reviews import workflow
 from reviews.models import ClaimEvent, Comment, Evidence
+from reviews.visibility import ClaimVisibility
 
 # Claims that still need someone's work: neither approved nor dismissed ("my queue", a reviewer's load).
 OPEN_STATES = (ClaimState.UNVERIFIED, ClaimState.IN_REVIEW, ClaimState.VERDICT_PROPOSED)
@@ -57,6 +58,7 @@ def queue(data, *, request) -> ClaimFilter:
         data,
         request=request,
         queryset=with_evidence_count(Claim.objects.select_related("article", "speaker", "assignee", "duplicate_of")),
+        internal=ClaimVisibility.for_user(request.user).internal,
     )
 
 
@@ -74,7 +76,9 @@ def counts(queryset: QuerySet) -> tuple[list, list]:
 def neighbours(data, *, request, claim_id: int) -> tuple[int | None, int | None] | None:
     """The previous and next claim in the list `data` filters (None where there is none); None when the filters
     are not valid."""
-    claim_filter = ClaimFilter(data, request=request, queryset=Claim.objects.all())
+    claim_filter = ClaimFilter(
+        data, request=request, queryset=Claim.objects.all(), internal=ClaimVisibility.for_user(request.user).internal
+    )
     if not claim_filter.is_valid():
         return None
     ids = list(claim_filter.qs.values_list("pk", flat=True))

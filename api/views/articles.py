@@ -18,7 +18,7 @@ from api.serializers.articles import (
     ArticleSerializer,
 )
 from claims import selectors
-from claims.filters import published_at
+from claims.filters import OneValueEachForm, published_at
 from claims.models import Article
 from claims.models.articles import InputFormat
 from claims.services.ingest import ingest
@@ -34,6 +34,7 @@ class ArticleFilter(filters.FilterSet):
 
     class Meta:
         model = Article
+        form = OneValueEachForm
         fields = []
 
     def filter_url(self, queryset, name, value):

@@ -9,7 +9,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -18,6 +17,7 @@ from api.conditional import conditional_read, make_etag, set_validators
 from api.permissions import REVIEW, ReadScope, ReviewScope, scope_level
 from api.schema import error_responses
 from api.serializers.claims import (
+    EVIDENCE_ROWS,
     ClaimDetailSerializer,
     ClaimSerializer,
     EvidenceSerializer,
@@ -36,7 +36,7 @@ from claims import selectors
 from claims.filters import ClaimFilter
 from claims.models import Claim, Proposal
 from reviews import services as review_services
-from reviews.models import ClaimEvent, Comment, Evidence
+from reviews.models import ClaimEvent, Comment
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -45,6 +45,14 @@ class JSONLDRenderer(JSONRenderer):
 
 
 CLAIM_ROWS = selectors.claim_rows()
+
+
+class ScopedClaimFilterBackend(filters.DjangoFilterBackend):
+    """The claim filters as the key's scope may use them: read scope filters on the published verdict only and
+    names no reviewer (`claims.filters`)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {**super().get_filterset_kwargs(request, queryset, view), "internal": scope_level(request) >= REVIEW}
 
 
 @extend_schema_view(
@@ -67,7 +75,7 @@ CLAIM_ROWS = selectors.claim_rows()
 )
 class ClaimViewSet(viewsets.GenericViewSet):
     queryset = CLAIM_ROWS
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [ScopedClaimFilterBackend]
     filterset_class = ClaimFilter
     cursor_orderings = {"created": "created_at", "updated": "updated_at"}
     cursor_ordering = ("-created_at", "-pk")
@@ -87,13 +95,6 @@ class ClaimViewSet(viewsets.GenericViewSet):
         if self.action == "retrieve":
             return [JSONRenderer(), JSONLDRenderer()]
         return [JSONRenderer()]
-
-    def filter_queryset(self, queryset):
-        # Read scope is not told who reviews what: naming a reviewer in the filter would tell it all the same.
-        assignee = self.request.query_params.get("assignee", "").strip().lower()
-        if assignee not in ("", "me", "none") and scope_level(self.request) < REVIEW:
-            raise ValidationError({"assignee": ["Filtering by a reviewer's name needs review scope."]})
-        return super().filter_queryset(queryset)
 
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
@@ -141,12 +142,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
         """The detail of `claim`, its related rows read in a fixed number of queries."""
         review = scope_level(self.request) >= REVIEW
         prefetches = [
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("proposal__document", "proposal__source").defer(
-                    "proposal__document__embedding", "proposal__document__text"
-                ),
-            ),
+            Prefetch("evidence", queryset=EVIDENCE_ROWS),
             Prefetch("events", queryset=ClaimEvent.objects.order_by("created_at", "pk")),
         ]
         if review:
@@ -294,8 +290,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     def evidence(self, request, pk):
         if request.method == "GET":
             claim = get_object_or_404(Claim.objects.only("pk"), pk=pk)
-            rows = Evidence.objects.filter(claim=claim).select_related("proposal__document", "proposal__source")
-            return Response(EvidenceSerializer(rows.defer("proposal__document__embedding"), many=True).data)
+            return Response(EvidenceSerializer(EVIDENCE_ROWS.filter(claim=claim), many=True).data)
         body = EvidenceCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         evidence = review_services.add_evidence(claim_id=int(pk), actor=request.user, **body.validated_data)

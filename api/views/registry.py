@@ -17,14 +17,18 @@ from api.serializers.registry import (
     SourceSerializer,
     SourceWriteSerializer,
 )
+from claims.filters import OneValueEachForm, StrictBooleanFilter
 from claims.models import Document, Source
 from claims.registry import rows as registry_rows
 from claims.services import registry as registry_services
 
 
 class SourceFilter(filters.FilterSet):
+    active = StrictBooleanFilter(field_name="active")
+
     class Meta:
         model = Source
+        form = OneValueEachForm
         fields = ["key", "kind", "active", "reliability", "language", "domain"]
 
 
@@ -98,6 +102,7 @@ class DocumentFilter(filters.FilterSet):
 
     class Meta:
         model = Document
+        form = OneValueEachForm
         fields = ["key", "language", "url"]
 
 

@@ -18,6 +18,7 @@ from claims.models import Article, ClaimStatus, WorkStatus
 from claims.services.extraction import retry_extraction
 from reviews import forms, selectors, services
 from reviews.views.writes import ReviewWrite
+from reviews.visibility import ClaimVisibility
 
 BUSY = (WorkStatus.PENDING, WorkStatus.RUNNING)
 ARTICLES_PER_PAGE = 25
@@ -76,6 +77,7 @@ def article_detail(request, pk):
         "article": article,
         "claims": claims,
         "working": working,
+        "visible": ClaimVisibility.for_user(request.user),
         "segments": highlighted(article, claims),
         # The legend of the marks' colours.
         "statuses": ClaimStatus.choices,

@@ -17,6 +17,7 @@ from reviews import forms, selectors, services, workflow
 from reviews.forms import BulkForm
 from reviews.refusals import NotPermitted
 from reviews.views.writes import ReviewWrite, bulk_summary, safe_next
+from reviews.visibility import ClaimVisibility
 
 PER_PAGE = 50
 
@@ -62,6 +63,7 @@ def _claim_list(request, *, mine: bool):
     link = request.path + (f"?{link_query.urlencode()}" if link_query else "")
     context = {
         "mine": mine,
+        "visible": ClaimVisibility.for_user(request.user),
         "filter": claim_filter,
         "page": page,
         "rows": rows,

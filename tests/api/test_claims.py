@@ -141,3 +141,26 @@ def test_read_scope_cannot_learn_who_reviews_what_from_the_assignee_filter(read_
     assert read_key.get("/api/v1/claims/", {"assignee": "none"}).status_code == 200
     ids = [row["id"] for row in reviewer_key.get("/api/v1/claims/", {"assignee": "alice"}).json()["results"]]
     assert ids == [claim.pk]
+
+
+def test_a_yes_no_filter_with_a_value_that_is_neither_is_a_400_naming_it(read_key):
+    for address, name in (
+        ("/api/v1/claims/", "checkworthy"),
+        ("/api/v1/claims/", "linked"),
+        ("/api/v1/sources/", "active"),
+    ):
+        response = read_key.get(address, {name: "maybe"})
+        assert response.status_code == 400 and name in response.json()["error"]["fields"], (address, name)
+        assert read_key.get(address, {name: "false"}).status_code == 200
+
+
+def test_a_filter_of_one_value_given_twice_is_a_400_and_one_of_several_values_takes_them_all(read_key):
+    for address, name in (
+        ("/api/v1/claims/", "language"),
+        ("/api/v1/documents/", "source"),
+        ("/api/v1/sources/", "kind"),
+        ("/api/v1/articles/", "url"),
+    ):
+        response = read_key.get(f"{address}?{name}=a&{name}=b")
+        assert response.status_code == 400 and name in response.json()["error"]["fields"], (address, name)
+    assert read_key.get("/api/v1/claims/?state=unverified&state=approved").status_code == 200

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from claims.filters import ClaimFilter
-from claims.models import ClaimState, Verdict
+from claims.models import Claim, ClaimState, Verdict
 from tests.factories import make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -12,10 +12,15 @@ pytestmark = pytest.mark.django_db
 TEXT = "Die Regierung sagt, die Sicherheitsgarantien gelten ab Montag.\nDer Minister lobt das Wetter."
 
 
-def filtered(query: str, user=None) -> list[int]:
+def filtered(query: str, user=None, *, internal: bool = True) -> list[int]:
     request = RequestFactory().get("/claims/?" + query)
     request.user = user
-    return sorted(claim.pk for claim in ClaimFilter(request.GET, request=request).qs)
+    return sorted(claim.pk for claim in ClaimFilter(request.GET, request=request, internal=internal).qs)
+
+
+def errors(query: str, *, internal: bool) -> dict:
+    request = RequestFactory().get("/claims/?" + query)
+    return ClaimFilter(request.GET, request=request, internal=internal).errors
 
 
 @pytest.fixture
@@ -43,6 +48,9 @@ def test_assignee_me_none_and_by_name(claims, alice):
     assert filtered("assignee=me", alice) == [second.pk]
     assert filtered("assignee=alice") == [second.pk]
     assert second.pk not in filtered("assignee=none")
+    # Outside the review a reviewer's name is refused; "me" and "none" name nobody else.
+    assert "assignee" in errors("assignee=alice", internal=False)
+    assert errors("assignee=none", internal=False) == {} and errors("assignee=me", internal=False) == {}
 
 
 def test_range_outlet_url_and_search(claims):
@@ -59,3 +67,22 @@ def test_dismissed_claims_only_when_asked(claims):
     first.save()
     assert first.pk not in filtered("")
     assert filtered("dismissed=true") == [first.pk]
+
+
+@pytest.mark.parametrize("name", ["checkworthy", "linked", "dismissed"])
+def test_a_yes_no_filter_refuses_what_is_neither_rather_than_dropping_it(claims, name):
+    for word in ("true", "FALSE", "1", "0"):
+        assert errors(f"{name}={word}", internal=True) == {}, word
+    for word in ("", "unknown"):
+        assert errors(f"{name}={word}", internal=True) == {}, word
+    for garbage in ("maybe", "yes", "2x", "tru", "null"):
+        assert name in errors(f"{name}={garbage}", internal=True), garbage
+
+
+def test_yes_and_no_filter_as_they_say(claims):
+    first, second, approved, correcting = claims
+    Claim.objects.filter(pk=first.pk).update(is_checkworthy=True)
+    Claim.objects.filter(pk=second.pk).update(is_checkworthy=False)
+    assert filtered("checkworthy=1") == filtered("checkworthy=TRUE") == [first.pk]
+    assert filtered("checkworthy=false") == filtered("checkworthy=0") == [second.pk]
+    assert filtered("dismissed=false") == filtered("dismissed=0") == filtered("")

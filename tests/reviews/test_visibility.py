@@ -164,3 +164,85 @@ def test_the_role_decides_on_the_web(alice, erin, adam, cms, oscar):
     assert ClaimVisibility.for_user(alice).internal and ClaimVisibility.for_user(erin).internal
     assert ClaimVisibility.for_user(adam).internal
     assert not ClaimVisibility.for_user(cms).internal and not ClaimVisibility.for_user(oscar).internal
+
+
+def shown(text: str) -> set[str]:
+    """The facts a list shows; a verdict's label is left out, since every list offers each verdict as a filter (the
+    verdict filter's own test is below)."""
+    return {
+        name
+        for name, (on_web, in_api) in facts().items()
+        if not name.startswith("verdict") and (on_web in text or in_api in text)
+    }
+
+
+# What a list may show of a claim is a part of what its detail may show.
+LIST_PAGES = {
+    "claim list": lambda claim: "/claims/?dismissed=",
+    "article page": lambda claim: f"/articles/{claim.article_id}/",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("situation", sorted(PUBLISHED))
+def test_the_lists_show_the_api_client_role_and_a_read_key_no_more_than_the_published_record(
+    client, cms, alice, situation
+):
+    claim = reviewed_claim(situation)
+    client.force_login(cms)
+    for name, address in LIST_PAGES.items():
+        page = client.get(address(claim), HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200
+        assert shown(html.unescape(page.content.decode())) <= PUBLISHED[situation], name
+    answer = key_client(cms, "read").get("/api/v1/claims/", {"dismissed": "true"} if situation == "dismissed" else {})
+    assert [row["id"] for row in answer.json()["results"]] == [claim.pk]
+    assert shown(json.dumps(answer.json(), ensure_ascii=False)) <= PUBLISHED[situation]
+    # The same lists show the review its workings: the reviewer's name, the proposals on the article's page.
+    client.force_login(alice)
+    if situation != "dismissed":
+        assert REVIEWER in client.get(LIST_PAGES["claim list"](claim)).content.decode()
+    assert DOCUMENT_TITLE in client.get(LIST_PAGES["article page"](claim)).content.decode()
+
+
+# The verdicts a filter finds the claim by: the published one outside the review, the current one inside it.
+FOUND_BY = {
+    "proposed": ({"misleading"}, set()),
+    "approved": ({"disputed"}, {"disputed"}),
+    "under correction": ({"misleading"}, {"disputed"}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("situation", sorted(FOUND_BY))
+def test_the_verdict_filter_reveals_no_verdict_outside_the_review_that_is_only_proposed(client, cms, alice, situation):
+    claim = reviewed_claim(situation)
+    inside, outside = FOUND_BY[situation]
+    for viewer, verdicts in ((alice, inside), (cms, outside)):
+        client.force_login(viewer)
+        on_web = {
+            verdict
+            for verdict in Verdict.values
+            if f'href="/claims/{claim.pk}/?' in client.get("/claims/", {"verdict": verdict}).content.decode()
+        }
+        scope = "review" if viewer is alice else "read"
+        api = key_client(viewer, scope, name=f"{viewer.username}-{situation}")
+        in_api = {
+            verdict
+            for verdict in Verdict.values
+            if [row["id"] for row in api.get("/api/v1/claims/", {"verdict": verdict}).json()["results"]] == [claim.pk]
+        }
+        assert on_web == in_api == verdicts, viewer.username
+
+
+@pytest.mark.django_db
+def test_a_reviewers_name_in_the_assignee_filter_is_refused_outside_the_review(client, cms, alice):
+    claim = reviewed_claim("proposed")
+    client.force_login(cms)
+    page = client.get("/claims/", {"assignee": REVIEWER}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Filtering by a reviewer&#x27;s name needs review scope." in page
+    assert f'href="/claims/{claim.pk}/?' not in page
+    assert client.get("/claims/", {"assignee": "none"}).status_code == 200
+    answer = key_client(cms, "read").get("/api/v1/claims/", {"assignee": REVIEWER})
+    assert answer.status_code == 400 and "assignee" in answer.json()["error"]["fields"]
+    client.force_login(alice)
+    assert f'href="/claims/{claim.pk}/?' in client.get("/claims/", {"assignee": REVIEWER}).content.decode()
