@@ -75,6 +75,11 @@ class DismissForm(forms.Form):
     version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
 
+class UnlinkForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is not the same claim"), max_length=2000)
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+
 class MergeForm(forms.Form):
     claims = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=_("Claims to merge"))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)

@@ -155,6 +155,7 @@ class EventKind(models.TextChoices):
     ADDED = "added", _("Added by hand")
     MERGED = "merged", _("Merged")
     CORRECTED = "corrected", _("Speaker, outlet or quote corrected")
+    UNLINKED = "unlinked", _("Unlinked from an earlier claim")
 
 
 class ClaimEvent(models.Model):

@@ -387,6 +387,32 @@ def restore(*, claim_id: int, actor) -> Claim:
 
 
 @transaction.atomic
+def unlink_duplicate(*, claim_id: int, actor, reason: str, version: int | None = None) -> Claim:
+    """Undo a near-duplicate link the proposals made: the earlier claim's verdict does not apply here, for the
+    reason given. The claim is not linked again without asking."""
+    claim = _permitted_claim(claim_id, actor, "unlink_duplicate")
+    if claim.duplicate_of_id is None:
+        raise GuardFailed({"action": [_("This claim is not linked to an earlier one.")]})
+    reason = reason.strip()
+    if not reason:
+        raise GuardFailed({"note": [_("Give a reason.")]})
+    earlier = claim.duplicate_of_id
+    updated = Claim.objects.filter(
+        pk=claim.pk, version=claim.version if version is None else version, duplicate_of_id=earlier
+    ).update(
+        duplicate_of=None,
+        duplicate_unlinked_at=timezone.now(),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise stale_claim()
+    claim.refresh_from_db()
+    record_event(claim=claim, kind=EventKind.UNLINKED, actor=actor, note=reason, data={"earlier_claim": earlier})
+    return claim
+
+
+@transaction.atomic
 def add_claim(*, article_id: int, start: int, end: int, actor) -> Claim:
     """A claim the extractor missed, marked by a reviewer on the article's text (character offsets). A passage
     that is a claim already is refused as such, also when somebody adds it at the same moment."""

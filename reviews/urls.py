@@ -19,6 +19,7 @@ urlpatterns = [
     path("claims/<int:pk>/propose-again/", actions.ProposeAgain.as_view(), name="propose-again"),
     path("claims/<int:pk>/dismiss/", actions.Dismiss.as_view(), name="dismiss"),
     path("claims/<int:pk>/restore/", actions.Restore.as_view(), name="restore"),
+    path("claims/<int:pk>/unlink/", actions.UnlinkDuplicate.as_view(), name="unlink-duplicate"),
     path("proposals/<int:pk>/decide/", actions.DecideProposal.as_view(), name="decide-proposal"),
     path("articles/", articles.article_list, name="article-list"),
     path("articles/new/", articles.article_ingest, name="article-ingest"),

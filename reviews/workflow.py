@@ -184,6 +184,8 @@ WRITES = {
     ),
     # Checked against the claim as it will be: unverified and free.
     "add_claim": Rule(_("Add claim"), REVIEW, frozenset({ClaimState.UNVERIFIED})),
+    # A near-duplicate link says the earlier claim's verdict applies here: part of the record once approved.
+    "unlink_duplicate": Rule(_("Unlink from the earlier claim"), REVIEW, UNTIL_APPROVED, wrong_state=PUBLISHED),
     # New proposals for an approved claim could not be decided: reopen first.
     "propose_again": Rule(_("Propose again"), REVIEW, UNTIL_APPROVED, wrong_state=PUBLISHED),
 }
@@ -250,7 +252,10 @@ def check(situation: Situation, request: Request) -> Outcome:
             problems.setdefault("note", []).append(_("A verdict needs a rationale."))
         if request.verdict != Verdict.UNVERIFIABLE and situation.evidence_count == 0:
             problems.setdefault("evidence", []).append(
-                _("Accept a proposal or add evidence first: only “unverifiable” needs no evidence.")
+                _(
+                    "Accept a proposal or add evidence first: a document or an address a reader can follow (a source "
+                    "without a document is a lead, not evidence). Only “unverifiable” needs no evidence."
+                )
             )
     if problems:
         raise GuardFailed(problems)

@@ -129,12 +129,13 @@ class Claim(models.Model):
     subjectivity = models.FloatField(_("subjectivity"), null=True, blank=True)
     # Why the score is what it is, as short phrases a reviewer can read ("reported speech", "number").
     checkworthiness_reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    # A speaker that claims name is not deleted (the admin lists the claims): a published fact-check names them.
     speaker = models.ForeignKey(
         "claims.Speaker",
         verbose_name=_("speaker"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="claims",
     )
     # The outlet the text names as the origin, as written ("Bloomberg"); proposals map it to a registry source.
@@ -202,6 +203,9 @@ class Claim(models.Model):
         on_delete=models.SET_NULL,
         related_name="duplicates",
     )
+    # When a reviewer unlinked a wrong near-duplicate (reviews.services.unlink_duplicate): no later run of the
+    # proposals links this claim again without asking.
+    duplicate_unlinked_at = models.DateTimeField(_("unlinked from a near-duplicate at"), null=True, blank=True)
     # Compare-and-set: every state change is `UPDATE ... WHERE version = v` and bumps it, so of two people
     # acting at once exactly one wins.
     version = models.PositiveIntegerField(_("version"), default=0)

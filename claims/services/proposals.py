@@ -87,8 +87,8 @@ def propose_sources(*, claim_id: int, proposers: list[Proposer] | None = None, t
     with transaction.atomic():
         created = _store_proposals(claim, candidates)
         if duplicate is not None:
-            # A reviewer's link (or an earlier run's) is never replaced.
-            Claim.objects.filter(pk=claim_id, duplicate_of__isnull=True).update(
+            # A link (an earlier run's) is never replaced, and a claim a reviewer unlinked is not linked again.
+            Claim.objects.filter(pk=claim_id, duplicate_of__isnull=True, duplicate_unlinked_at__isnull=True).update(
                 duplicate_of_id=duplicate, updated_at=timezone.now()
             )
         Claim.objects.filter(pk=claim_id, proposals_status=WorkStatus.RUNNING).update(

@@ -42,6 +42,8 @@ def event_summary(event) -> str:
         return _("Merged with %(ids)s") % {"ids": ", ".join(f"#{pk}" for pk in data.get("merged", []))}
     if event.kind == EventKind.CORRECTED:
         return _("Corrected: %(changes)s") % {"changes": "; ".join(_correction(data))}
+    if event.kind == EventKind.UNLINKED and data.get("earlier_claim"):
+        return _("Unlinked from the earlier claim #%(id)s") % {"id": data["earlier_claim"]}
     if event.kind == EventKind.DISMISSED and data.get("merged_into"):
         return _("Merged into #%(id)s") % {"id": data["merged_into"]}
     return str(event.get_kind_display())

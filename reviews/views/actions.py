@@ -178,6 +178,7 @@ class CorrectAttribution(ClaimForm):
                     "claim": claim,
                     "attribution_form": forms.AttributionForm.of(claim),
                     "can_correct": services.may_correct(claim, request.user),
+                    "writes": services.allowed_writes(claim, request.user),
                     "query": request.POST.get("query", ""),
                     "outcome": outcome,
                 },
@@ -225,6 +226,22 @@ class Dismiss(ClaimOrArticleWrite):
             claim_id=pk, actor=request.user, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]
         )
         messages.success(request, _("Claim #%(id)s dismissed as not a claim.") % {"id": claim.pk})
+        return redirect(self.back())
+
+
+class UnlinkDuplicate(ClaimWrite):
+    """The near-duplicate link is wrong: the earlier claim's verdict does not apply here."""
+
+    def post(self, request, pk):
+        get_object_or_404(Claim, pk=pk)
+        form = forms.UnlinkForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason why it is not the same claim."))
+            return redirect(self.back())
+        services.unlink_duplicate(
+            claim_id=pk, actor=request.user, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]
+        )
+        messages.success(request, _("Claim #%(id)s is no longer linked to the earlier claim.") % {"id": pk})
         return redirect(self.back())
 
 

@@ -50,3 +50,15 @@ def test_a_claim_is_deleted_with_its_own_evidence(admin_client):
     response = admin_client.post(reverse("admin:claims_claim_delete", args=[claim.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Claim.objects.filter(pk=claim.pk).exists() and not Evidence.objects.exists()
+
+
+def test_deleting_a_speaker_claims_name_is_refused_and_one_nobody_names_is_deleted(admin_client):
+    from claims.models import Speaker
+
+    named, unnamed = Speaker.objects.create(name="Olaf Scholz"), Speaker.objects.create(name="Niemand")
+    claim = make_claim(speaker=named)
+    response = admin_client.post(reverse("admin:claims_speaker_delete", args=[named.pk]), {"post": "yes"})
+    assert response.status_code == 200 and response.context["protected"]
+    assert Claim.objects.get(pk=claim.pk).speaker_id == named.pk
+    response = admin_client.post(reverse("admin:claims_speaker_delete", args=[unnamed.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Speaker.objects.filter(pk=unnamed.pk).exists()

@@ -125,3 +125,22 @@ def test_a_link_below_the_threshold_is_only_suggested(settings):
     new.refresh_from_db()
     assert new.duplicate_of_id is None
     assert new.proposals.filter(earlier_claim=earlier).exists()
+
+
+def test_a_link_a_reviewer_undid_is_not_made_again(alice):
+    from reviews import services
+    from reviews.models import ClaimEvent, EventKind
+
+    earlier = reviewed(WIND)
+    new = claim_of(WIND_AGAIN)
+    propose_sources(claim_id=new.pk)
+    new.refresh_from_db()
+    assert new.duplicate_of_id == earlier.pk
+    services.unlink_duplicate(claim_id=new.pk, actor=alice, reason="Another wind farm.")
+    event = ClaimEvent.objects.get(claim=new, kind=EventKind.UNLINKED)
+    assert event.actor == alice and event.note == "Another wind farm." and event.data == {"earlier_claim": earlier.pk}
+    propose_sources(claim_id=new.pk)
+    new.refresh_from_db()
+    assert new.duplicate_of_id is None and new.duplicate_unlinked_at is not None
+    # The earlier claim is still proposed, for the reviewer to look at.
+    assert new.proposals.filter(earlier_claim=earlier).exists()

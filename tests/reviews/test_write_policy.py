@@ -47,6 +47,7 @@ RULES = {
     "restore": ({DISMISSED}, DESK, True),
     "merge": (BEFORE_VERDICT, DESK, True),
     "propose_again": (UNTIL_APPROVED, DESK, True),
+    "unlink_duplicate": (UNTIL_APPROVED, DESK, True),
 }
 
 
@@ -90,15 +91,18 @@ WRITES = {
     "restore": lambda case, actor: services.restore(claim_id=case.claim.pk, actor=actor),
     "merge": lambda case, actor: services.merge(claim_ids=[case.claim.pk, case.neighbour.pk], actor=actor),
     "propose_again": lambda case, actor: services.propose_again(claim_id=case.claim.pk, actor=actor),
+    "unlink_duplicate": lambda case, actor: services.unlink_duplicate(
+        claim_id=case.claim.pk, actor=actor, reason="Another year's figures."
+    ),
 }
 
 
 class Case:
-    """A claim in `state`, assigned to bob unless it is free, with evidence, an open proposal and a free neighbour
-    in the same article (to merge with)."""
+    """A claim in `state`, assigned to bob unless it is free, with evidence, an open proposal, a free neighbour
+    in the same article (to merge with) and a link to an earlier claim the proposals took for the same."""
 
     def __init__(self, people: dict, state: str, *, free: bool):
-        fields = {"state": ClaimState.UNVERIFIED if state == DISMISSED else state}
+        fields = {"state": ClaimState.UNVERIFIED if state == DISMISSED else state, "duplicate_of": make_claim()}
         if not free:
             fields["assignee"] = people["bob"]
         if state in (ClaimState.VERDICT_PROPOSED, ClaimState.APPROVED):
@@ -121,7 +125,7 @@ class Case:
         claims = tuple(
             Claim.objects.filter(pk__in=[self.claim.pk, self.neighbour.pk])
             .order_by("pk")
-            .values_list("version", "state", "assignee_id", "dismissed_at", "end", "cited_outlet")
+            .values_list("version", "state", "assignee_id", "dismissed_at", "end", "cited_outlet", "duplicate_of_id")
         )
         return (
             claims,
@@ -217,6 +221,7 @@ def test_the_writes_a_page_offers_are_the_ones_the_rule_allows(people):
         "dismiss",
         "merge",
         "propose_again",
+        "unlink_duplicate",
     }
     assert services.allowed_writes(case.claim, people["cms"]) == set()
 
@@ -241,6 +246,7 @@ PAGE_FORMS = {
     "dismiss": lambda case: reverse("reviews:dismiss", args=[case.claim.pk]),
     "restore": lambda case: reverse("reviews:restore", args=[case.claim.pk]),
     "propose_again": lambda case: reverse("reviews:propose-again", args=[case.claim.pk]),
+    "unlink_duplicate": lambda case: reverse("reviews:unlink-duplicate", args=[case.claim.pk]),
 }
 
 
