@@ -5,9 +5,10 @@
 When the broker (Redis) is down, the row is already committed: the request goes on, the row keeps its "pending"
 status with no queued time, and the client is told processing is delayed. The periodic sweeps (Celery beat, every
 `SWEEP_EVERY_SECONDS`: `claims.sweep_stranded_work` for articles, claims and documents without an embedding,
-`api.sweep_stuck_deliveries` for webhook deliveries) send such work again once the broker is back, and also work
-whose task was sent long ago but never ran or whose worker died. The claims tasks are idempotent, so one sent twice
-costs a no-op; a webhook delivery sent twice may be POSTed twice, so receivers de-duplicate by its id.
+`reviews.sweep_stranded_snapshots` for evidence pages not yet kept, `api.sweep_stuck_deliveries` for webhook
+deliveries) send such work again once the broker is back, and also work whose task was sent long ago but never
+ran or whose worker died. The claims tasks are idempotent, so one sent twice costs a no-op; a webhook delivery
+sent twice may be POSTed twice, so receivers de-duplicate by its id.
 
 Tasks run in process when `CELERY_TASK_ALWAYS_EAGER` is set (no broker configured, and the tests): sending goes
 through the registered task's `apply_async`, which honours that setting, where `app.send_task` would not.

@@ -308,7 +308,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic work (run `celery -A factcheck beat`): claims are proposed sources again when new documents arrive, and
 # work the queue lost or never got (the broker was down when it was stored) is sent again (factcheck/queueing.py):
-# articles and claims by the claims app's sweep, webhook deliveries by the API app's, at the same interval.
+# articles and claims by the claims app's sweep, evidence snapshots by the reviews app's, webhook deliveries by the
+# API app's, at the same interval.
 SWEEP_EVERY_SECONDS = env_int("SWEEP_EVERY_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "repropose-for-new-documents": {
