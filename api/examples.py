@@ -48,6 +48,21 @@ CLAIM_DETAIL = OpenApiExample(
                 "title": "Verkehrsunfallstatistik 2024",
                 "note": "Table 3",
                 "kind": "document",
+                "lead": False,
+                "document": {
+                    "key": "polizei-statistik-2024",
+                    "title": "Verkehrsunfallstatistik 2024",
+                    "url": "https://example.org/polizei/statistik-2024",
+                    "source": "polizei",
+                },
+                "snapshot": {
+                    "status": "done",
+                    "fetched_at": "2025-08-15T10:00:04Z",
+                    "final_url": "https://example.org/polizei/statistik-2024",
+                    "http_status": 200,
+                    "sha256": "9f2c1a8e4b7d3f60c5e1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
+                    "error": "",
+                },
                 "created_at": "2025-08-15T10:00:00Z",
             }
         ],

@@ -23,8 +23,9 @@ from claims.models import (
     ProposalMethod,
     ProposalStatus,
     Verdict,
+    WorkStatus,
 )
-from reviews.models import EventKind
+from reviews.models import EventKind, Evidence, EvidenceSnapshot
 from reviews.visibility import INTERNAL, PUBLIC, ClaimVisibility
 from reviews.workflow import TRANSITIONS
 
@@ -98,12 +99,47 @@ class ClaimSerializer(serializers.Serializer):
         return claim.dismissed_at is not None
 
 
+class EvidenceDocumentSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    source = serializers.CharField(help_text="The document's source, by its key.")
+
+
+class EvidenceSnapshotSerializer(serializers.Serializer):
+    """The evidence page as it was fetched when the evidence was accepted or added (its text is kept, not sent)."""
+
+    status = serializers.ChoiceField(choices=WorkStatus.choices)
+    fetched_at = serializers.DateTimeField(allow_null=True)
+    final_url = serializers.CharField(help_text="The address the page was fetched from, after redirects.")
+    http_status = serializers.IntegerField(allow_null=True)
+    sha256 = serializers.CharField(help_text="Of the text kept; empty until fetched.")
+    error = serializers.CharField()
+
+
+# Evidence rows as the API reads them: with their document, source and snapshot in the same query.
+EVIDENCE_ROWS = Evidence.objects.select_related(
+    "proposal__document", "proposal__source", "document__source", "source", "snapshot"
+).defer(
+    "proposal__document__embedding",
+    "proposal__document__text",
+    "document__embedding",
+    "document__text",
+    "snapshot__text",
+)
+
+
 class EvidenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
     title = serializers.SerializerMethodField()
     note = serializers.CharField()
     kind = serializers.SerializerMethodField()
+    lead = serializers.BooleanField(
+        help_text="A source alone, which a reader cannot follow: a lead, not counted as evidence for a verdict."
+    )
+    document = EvidenceDocumentSerializer(allow_null=True)
+    snapshot = EvidenceSnapshotSerializer(allow_null=True)
     created_at = serializers.DateTimeField()
 
     def to_representation(self, evidence):
@@ -113,7 +149,32 @@ class EvidenceSerializer(serializers.Serializer):
             "title": self.get_title(evidence),
             "note": evidence.note,
             "kind": self.get_kind(evidence),
+            "lead": evidence.is_lead,
+            "document": self._document(evidence),
+            "snapshot": self._snapshot(evidence),
             "created_at": DATETIME.to_representation(evidence.created_at),
+        }
+
+    @staticmethod
+    def _document(evidence) -> dict | None:
+        document = evidence.document
+        if document is None:
+            return None
+        return {"key": document.key, "title": document.title, "url": document.url, "source": document.source.key}
+
+    @staticmethod
+    def _snapshot(evidence) -> dict | None:
+        try:
+            snapshot = evidence.snapshot
+        except EvidenceSnapshot.DoesNotExist:
+            return None
+        return {
+            "status": snapshot.status,
+            "fetched_at": DATETIME.to_representation(snapshot.fetched_at) if snapshot.fetched_at else None,
+            "final_url": snapshot.final_url,
+            "http_status": snapshot.http_status,
+            "sha256": snapshot.sha256,
+            "error": snapshot.error,
         }
 
     def get_kind(self, evidence) -> str:

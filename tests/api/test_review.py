@@ -144,6 +144,42 @@ def test_a_reviewer_accepts_a_proposal_and_it_becomes_evidence_once(reviewer_key
     assert response.status_code == 200, response.content
     assert response.json()["status"] == ProposalStatus.ACCEPTED
     assert Evidence.objects.get(claim=claim).proposal == proposal
+    # The evidence names its document and the snapshot kept of the document's page.
+    import datetime
+
+    from django.utils import timezone
+
+    from reviews.models import EvidenceSnapshot
+
+    fetched = timezone.now()
+    EvidenceSnapshot.objects.create(
+        evidence=Evidence.objects.get(claim=claim),
+        url="https://example.org/a",
+        final_url="https://example.org/b",
+        status="done",
+        http_status=200,
+        sha256="ab" * 32,
+        text="the page",
+        fetched_at=fetched,
+    )
+    (shown,) = reviewer_key.get(f"/api/v1/claims/{claim.pk}/evidence/").json()
+    assert shown["document"] == {
+        "key": proposal.document.key,
+        "title": proposal.document.title,
+        "url": proposal.document.url,
+        "source": proposal.document.source.key,
+    }
+    assert shown["lead"] is False and shown["kind"] == "document"
+    assert datetime.datetime.fromisoformat(shown["snapshot"]["fetched_at"]) == fetched
+    assert shown["snapshot"] == {
+        "status": "done",
+        "fetched_at": shown["snapshot"]["fetched_at"],
+        "final_url": "https://example.org/b",
+        "http_status": 200,
+        "sha256": "ab" * 32,
+        "error": "",
+    }
+    assert reviewer_key.get(f"/api/v1/claims/{claim.pk}/").json()["evidence"] == [shown]
     again = reviewer_key.post(path, {"decision": "reject"}, format="json")
     assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
     assert reviewer_key.post(path, {"decision": "maybe"}, format="json").status_code == 400
