@@ -9,7 +9,9 @@ last approval, and the proposal it approved (its rationale and its wording, `cla
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.text import slugify
 
 from claims.analysis.wording import without_attribution
@@ -86,6 +88,15 @@ def slug_of(text: str) -> str:
 def published_claims() -> QuerySet[Claim]:
     """Claims with a published verdict: approved, or reopened for correction after an approval."""
     return Claim.objects.filter(Q(state=ClaimState.APPROVED) | ~Q(verdict_under_correction=""))
+
+
+def is_published(claim: Claim) -> bool:
+    return claim.state == ClaimState.APPROVED or bool(claim.verdict_under_correction)
+
+
+def public_address(claim: Claim) -> str:
+    """The absolute address of a published claim's page (its short form, which leads to the page)."""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("public:factcheck-short", args=[claim.pk])
 
 
 def latest_factchecks(*, limit: int) -> list[FactCheck]:
@@ -197,5 +208,8 @@ def _found(evidence: Evidence) -> Source:
         url = evidence.url or (f"https://{source.domain}/" if source.domain else "")
         return Source(title=source.name, url=url, note=evidence.note)
     if proposal.earlier_claim_id:
-        return Source(title=proposal.earlier_claim.text, url=evidence.url, note=evidence.note)
+        # An earlier claim the desk published a verdict on: the reader follows it to that fact-check's page.
+        earlier = proposal.earlier_claim
+        url = evidence.url or (public_address(earlier) if is_published(earlier) else "")
+        return Source(title=earlier.claim_reviewed or earlier.text, url=url, note=evidence.note)
     return Source(title=proposal.external_title or proposal.external_url, url=proposal.external_url, note=evidence.note)

@@ -241,3 +241,23 @@ def test_a_crawler_s_head_request_is_answered(claim, alice, erin):
     client = Client()
     for address in (page_address(claim), "/factchecks/", "/factchecks/feed/"):
         assert client.head(address).status_code == 200
+
+
+def test_an_earlier_fact_check_given_as_evidence_links_to_its_public_page(claim, alice, erin):
+    from claims.models import Proposal, ProposalMethod
+
+    earlier = make_claim(make_article(text="Die Radunfälle nehmen zu.", language="de"), start=0, end=25)
+    approve(earlier, reviewer=alice, editor=erin, verdict="false")
+    unpublished = make_claim(make_article(text="Radwege sind sicherer.", language="de"), start=0, end=22)
+    services.transition(claim_id=claim.pk, action="take", actor=alice)
+    for other in (earlier, unpublished):
+        proposal = Proposal.objects.create(
+            claim=claim, method=ProposalMethod.EARLIER_CLAIM, score=0.9, earlier_claim=other
+        )
+        services.decide_proposal(proposal_id=proposal.pk, actor=alice, accept=True)
+    services.transition(claim_id=claim.pk, action="propose", actor=alice, verdict="false", note="wie zuvor")
+    services.transition(claim_id=claim.pk, action="approve", actor=erin)
+    html = Client().get(page_address(claim)).content.decode()
+    assert f'<a href="https://faktencheck.example.org/factchecks/{earlier.pk}/" rel="nofollow noopener">' in html
+    # A claim without a published verdict is named, not linked: its page does not exist.
+    assert "<li>Radwege sind sicherer.</li>" in html
