@@ -121,7 +121,7 @@ admin.site.unregister(Claim)
 class ReviewClaimAdmin(ClaimAdmin):
     """The claims admin (claims/admin.py), read-only, with the review's writes as actions."""
 
-    actions = ["assign_to_me", "unassign", "dismiss", "restore", "reopen"]
+    actions = ["assign_to_me", "unassign", "dismiss", "restore", "reopen", "unlink_duplicate"]
 
     # The actions' permissions name the role that may try; the service decides for each claim.
     def has_assign_permission(self, request):
@@ -174,6 +174,20 @@ class ReviewClaimAdmin(ClaimAdmin):
             queryset,
             label=_("Reopen for correction"),
             write=lambda pk, reason: services.transition(claim_id=pk, action="reopen", actor=request.user, note=reason),
+        )
+
+
+    @admin.action(
+        description=gettext_lazy("Unlink the selected claims from the earlier claims taken for the same"),
+        permissions=["review"],
+    )
+    def unlink_duplicate(self, request, queryset):
+        return with_reason(
+            self,
+            request,
+            queryset,
+            label=_("Unlink from the earlier claim"),
+            write=lambda pk, reason: services.unlink_duplicate(claim_id=pk, actor=request.user, reason=reason),
         )
 
 

@@ -76,6 +76,13 @@ class ProposalDecisionSerializer(serializers.Serializer):
     note = TextField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+class UnlinkSerializer(serializers.Serializer):
+    reason = TextField(max_length=2000, help_text="Why the earlier claim is not the same claim.")
+    version = NumberField(
+        required=False, min_value=0, help_text="The claim's version you saw; if it changed since, 409 and no change."
+    )
+
+
 class EvidenceCreateSerializer(serializers.Serializer):
     url = TextField(max_length=2000, help_text="http(s) address of what the reviewer found.")
     note = TextField(required=False, default="", allow_blank=True, max_length=20_000)

@@ -31,6 +31,7 @@ from api.serializers.review import (
     EvidenceCreateSerializer,
     ProposalDecisionSerializer,
     TransitionSerializer,
+    UnlinkSerializer,
 )
 from claims import selectors
 from claims.filters import ClaimFilter
@@ -83,7 +84,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]{1,18}"
 
     def get_permissions(self):
-        if self.action in ("transitions", "comments", "decide_proposal", "attribution"):
+        if self.action in ("transitions", "comments", "decide_proposal", "attribution", "unlink"):
             return [ReviewScope()]
         if self.action == "evidence" and self.request.method == "POST":
             return [ReviewScope()]
@@ -269,6 +270,23 @@ class ClaimViewSet(viewsets.GenericViewSet):
             cited_outlet=data.get("cited_outlet"),
             is_direct_quote=data.get("is_direct_quote"),
         )
+        return Response(self._detail(get_object_or_404(CLAIM_ROWS, pk=claim.pk)))
+
+    @extend_schema(
+        summary="Unlink from the earlier claim taken for the same",
+        description="The proposals linked this claim to an earlier reviewed claim as a near-duplicate (`duplicate_of`) "
+        "and a reviewer says it is not the same claim, with the reason (review scope, under the rules of working on "
+        "the claim). The history records it, and no later run of the proposals links the claim again. 400 when the "
+        "claim is not linked or the reason is missing; 409 when it changed since `version` or is approved (reopen "
+        "it first); 403 when the role or the assignment does not allow it.",
+        request=UnlinkSerializer,
+        responses={200: ClaimDetailSerializer, **error_responses(400, 401, 403, 404, 409, 429)},
+    )
+    @action(detail=True, methods=["post"], url_path="unlink", filter_backends=[], pagination_class=None)
+    def unlink(self, request, pk):
+        body = UnlinkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        claim = review_services.unlink_duplicate(claim_id=int(pk), actor=request.user, **body.validated_data)
         return Response(self._detail(get_object_or_404(CLAIM_ROWS, pk=claim.pk)))
 
     @extend_schema(

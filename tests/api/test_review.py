@@ -343,3 +343,28 @@ def test_evidence_and_proposals_of_another_reviewers_claim_are_a_403(reviewer_ke
     assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
     assert not Evidence.objects.exists() and ClaimEvent.objects.count() == events
+
+
+def test_a_reviewer_unlinks_a_wrong_near_duplicate_and_the_history_says_why(reviewer_key, alice):
+    from reviews.models import ClaimEvent, EventKind
+    from tests.factories import make_claim
+
+    earlier = make_claim()
+    claim = make_claim(duplicate_of=earlier)
+    path = f"/api/v1/claims/{claim.pk}/unlink/"
+    missing = reviewer_key.post(path, {}, format="json")
+    assert missing.status_code == 400 and "reason" in missing.json()["error"]["fields"]
+    response = reviewer_key.post(path, {"reason": "Another city."}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["duplicate_of"] is None
+    event = ClaimEvent.objects.get(claim=claim)
+    assert (event.kind, event.actor, event.note) == (EventKind.UNLINKED, alice, "Another city.")
+    again = reviewer_key.post(path, {"reason": "Still another city."}, format="json")
+    assert again.status_code == 400 and ClaimEvent.objects.filter(claim=claim).count() == 1
+
+
+def test_a_read_key_cannot_unlink(read_key):
+    from tests.factories import make_claim
+
+    claim = make_claim(duplicate_of=make_claim())
+    assert read_key.post(f"/api/v1/claims/{claim.pk}/unlink/", {"reason": "x"}, format="json").status_code == 403

@@ -62,6 +62,7 @@ ANSWERS_DEPEND_ON_THE_DATA = {
     "POST /api/v1/articles/",
     "GET /api/v1/claims/",
     "POST /api/v1/claims/{id}/transitions/",
+    "POST /api/v1/claims/{id}/unlink/",
     "POST /api/v1/documents/",
     "PATCH /api/v1/documents/{id}/",
     "PATCH /api/v1/sources/{id}/",

@@ -186,6 +186,19 @@ def test_restore_undoes_a_dismissal_and_refuses_one_that_is_not_dismissed(admin_
     assert not ClaimEvent.objects.filter(claim=kept).exists()
 
 
+def test_unlink_asks_for_a_reason_then_unlinks_through_the_service(admin_client, adam):
+    earlier = make_claim()
+    linked, alone = make_claim(duplicate_of=earlier), make_claim()
+    apply = "Unlink from the earlier claim"
+    response = run_action(admin_client, CLAIMS, "unlink_duplicate", [linked, alone], apply=apply, reason="Other year.")
+    assert response.status_code == 302
+    stored = Claim.objects.get(pk=linked.pk)
+    assert stored.duplicate_of_id is None and stored.duplicate_unlinked_at is not None
+    event = ClaimEvent.objects.get(claim=linked)
+    assert (event.kind, event.actor, event.note) == (EventKind.UNLINKED, adam, "Other year.")
+    assert f"Skipped claim #{alone.pk}: This claim is not linked to an earlier one." in shown_messages(response)
+
+
 @pytest.fixture
 def receiver(settings):
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
