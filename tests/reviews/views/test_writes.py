@@ -69,6 +69,7 @@ def test_every_view_of_the_review_that_posts_to_a_service_answers_refusals_as_on
         "propose-again",
         "dismiss",
         "restore",
+        "unlink-duplicate",
         "decide-proposal",
         "add-claim",
         "merge",
