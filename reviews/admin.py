@@ -176,7 +176,6 @@ class ReviewClaimAdmin(ClaimAdmin):
             write=lambda pk, reason: services.transition(claim_id=pk, action="reopen", actor=request.user, note=reason),
         )
 
-
     @admin.action(
         description=gettext_lazy("Unlink the selected claims from the earlier claims taken for the same"),
         permissions=["review"],
