@@ -209,9 +209,7 @@ class ClaimFilter(django_filters.FilterSet):
             return queryset
         if self.internal:
             return queryset.filter(verdict__in=values)
-        # The published verdict: the approved one, or the one kept while the claim is corrected.
-        approved = Q(state=ClaimState.APPROVED)
-        return queryset.filter(approved & Q(verdict__in=values) | ~approved & Q(verdict_under_correction__in=values))
+        return queryset.with_published_verdict(values)
 
     def filter_assignee(self, queryset, name, value):
         if value == "none":

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -87,11 +87,7 @@ def slug_of(text: str) -> str:
 
 def published_claims() -> QuerySet[Claim]:
     """Claims with a published verdict: approved, or reopened for correction after an approval."""
-    return Claim.objects.filter(Q(state=ClaimState.APPROVED) | ~Q(verdict_under_correction=""))
-
-
-def is_published(claim: Claim) -> bool:
-    return claim.state == ClaimState.APPROVED or bool(claim.verdict_under_correction)
+    return Claim.objects.published()
 
 
 def public_address(claim: Claim) -> str:
@@ -210,6 +206,6 @@ def _found(evidence: Evidence) -> Source:
     if proposal.earlier_claim_id:
         # An earlier claim the desk published a verdict on: the reader follows it to that fact-check's page.
         earlier = proposal.earlier_claim
-        url = evidence.url or (public_address(earlier) if is_published(earlier) else "")
+        url = evidence.url or (public_address(earlier) if earlier.is_published else "")
         return Source(title=earlier.claim_reviewed or earlier.text, url=url, note=evidence.note)
     return Source(title=proposal.external_title or proposal.external_url, url=proposal.external_url, note=evidence.note)

@@ -200,10 +200,6 @@ def assign(*, claim_id: int, assignee, actor, version: int | None = None) -> Cla
     return claim
 
 
-def may_correct(claim: Claim, actor) -> bool:
-    return "correct" in allowed_writes(claim, actor)
-
-
 # The longest speaker name and outlet the columns hold.
 NAME_LENGTH = 300
 

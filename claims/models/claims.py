@@ -83,6 +83,16 @@ class ClaimQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(state=ClaimState.APPROVED)
 
+    def published(self):
+        """Claims with a published verdict: approved, or reopened for a correction after an approval (the verdict
+        approved before is kept in `verdict_under_correction` and stays published)."""
+        return self.filter(Q(state=ClaimState.APPROVED) | ~Q(verdict_under_correction=""))
+
+    def with_published_verdict(self, verdicts):
+        """Claims whose published verdict is one of `verdicts`; a verdict only proposed does not count."""
+        approved = Q(state=ClaimState.APPROVED)
+        return self.filter(approved & Q(verdict__in=verdicts) | ~approved & Q(verdict_under_correction__in=verdicts))
+
     def reviewed(self):
         """Claims a reviewer has finished with: approved, or at least given a verdict (a proposed one counts). The
         earlier claims that matching finds (claims/proposing/earlier_claims.py, the API's lookup) are these."""
@@ -262,6 +272,11 @@ class Claim(models.Model):
     @property
     def status(self) -> ClaimStatus:
         return status_of(state=self.state, verdict=self.verdict, verdict_under_correction=self.verdict_under_correction)
+
+    @property
+    def is_published(self) -> bool:
+        """Whether the claim has a published verdict, as `ClaimQuerySet.published` selects them."""
+        return self.state == ClaimState.APPROVED or bool(self.verdict_under_correction)
 
     @property
     def public_verdict(self) -> str | None:

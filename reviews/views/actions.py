@@ -177,7 +177,6 @@ class CorrectAttribution(ClaimForm):
                 {
                     "claim": claim,
                     "attribution_form": forms.AttributionForm.of(claim),
-                    "can_correct": services.may_correct(claim, request.user),
                     "writes": services.allowed_writes(claim, request.user),
                     "query": request.POST.get("query", ""),
                     "outcome": outcome,

@@ -64,7 +64,6 @@ def render_claim(
         "comment_form": forms_data.get("comment_form") or forms.CommentForm(),
         "attribution_form": forms_data.get("attribution_form") or forms.AttributionForm.of(claim),
         "writes": writes,
-        "can_correct": "correct" in writes,
         "dismiss_errors": errors.get("dismiss", {}),
         "verdicts": TransitionForm.base_fields["verdict"].choices[1:],
         "previous": previous,
