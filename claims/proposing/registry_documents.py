@@ -37,10 +37,18 @@ MIN_OTHER_CLAIMS = 2
 class RegistryDocumentsProposer:
     name = "registry documents"
 
-    def __init__(self, *, limit: int | None = None, min_score: float | None = None, specificity: float | None = None):
+    def __init__(
+        self,
+        *,
+        limit: int | None = None,
+        min_score: float | None = None,
+        specificity: float | None = None,
+        typical_similarity: float | None = None,
+    ):
         self.limit = settings.PROPOSAL_DOCUMENTS_LIMIT if limit is None else limit
         self.min_score = settings.PROPOSAL_DOCUMENTS_MIN_SCORE if min_score is None else min_score
         self.specificity = SPECIFICITY if specificity is None else specificity
+        self.typical_similarity = TYPICAL_SIMILARITY if typical_similarity is None else typical_similarity
 
     def propose(self, claim) -> list[Candidate]:
         search = searcher(DOCUMENTS)
@@ -101,7 +109,7 @@ class RegistryDocumentsProposer:
             if hit.id not in mean_similarity:
                 rescored.append(hit)
                 continue
-            penalty = self.specificity * max(0.0, mean_similarity[hit.id] - TYPICAL_SIMILARITY)
+            penalty = self.specificity * max(0.0, mean_similarity[hit.id] - self.typical_similarity)
             score = DOCUMENTS.mix.score(
                 similarity=hit.similarity - penalty,
                 lexical_score=hit.lexical_score,

@@ -142,6 +142,30 @@ def test_task_2b_files_rank_through_either_proposer(tmp_path, via):
     assert metrics == {"MAP@1": 1.0, "MAP@5": 1.0, "MRR": 1.0, "recall@1": 1.0, "recall@3": 1.0, "recall@5": 1.0}
 
 
+def test_several_specificity_weights_are_each_ranked_on_the_same_rows(tmp_path):
+    """A tuning run: one block of figures per weight. A weight far too high ranks by how unlike the debate's other
+    sentences a fact-check is, which puts the other sentence's fact-check first: the weight reaches the ranking."""
+    args = write_files(
+        tmp_path,
+        VCLAIMS_2B,
+        [
+            ("20170822_Trump_phoenix_0204", "And the wind farm in our harbour, it powers 40,000 homes, folks."),
+            ("20170822_Trump_phoenix_0259", "From January on, the school meals will be free for every child."),
+            ("20170822_Trump_phoenix_0300", "The school meals, free from January, and the wind farm, 40,000 homes."),
+        ],
+        [("20170822_Trump_phoenix_0204", "vclaim-pol-1"), ("20170822_Trump_phoenix_0259", "vclaim-pol-2")],
+    )
+    output, _metrics = evaluate(*args, "--via", "documents", "--specificity", "0", "50", "--typical-similarity", "0")
+    blocks = re.split(r"^-- ", output, flags=re.M)[1:]
+    assert [block.splitlines()[0] for block in blocks] == [
+        "specificity 0.0, typical similarity 0.0",
+        "specificity 50.0, typical similarity 0.0",
+    ]
+    figures = [dict(re.findall(r"^(MAP@1): ([0-9.]+)$", block, re.M)) for block in blocks]
+    assert figures[0] == {"MAP@1": "1.0000"}
+    assert figures[1] != figures[0]
+
+
 def test_a_query_file_without_its_header_is_refused(tmp_path):
     args = write_files(tmp_path, VCLAIMS_2A, [], [])
     (tmp_path / "queries.tsv").write_text("tweet-1\tno header here\n", "utf-8")

@@ -78,8 +78,24 @@ class Command(BaseCommand):
             help="rank through the earlier-claims proposer, the registry-documents proposer, or both (default): "
             "a fact-check's scores from the two added up",
         )
+        parser.add_argument(
+            "--specificity",
+            type=float,
+            nargs="+",
+            metavar="WEIGHT",
+            help="the registry-documents proposer's specificity weight (default: the one it ships with); several "
+            "values rank the queries once for each, on the same rows, for tuning on train or dev",
+        )
+        parser.add_argument(
+            "--typical-similarity",
+            type=float,
+            nargs="+",
+            metavar="COSINE",
+            help="the mean cosine above which a document counts as typical of the article (default: the shipped one); "
+            "several values as for --specificity",
+        )
 
-    def handle(self, *args, vclaims, queries, qrels, via, **options):
+    def handle(self, *args, vclaims, queries, qrels, via, specificity, typical_similarity, **options):
         try:
             verified = read_vclaims(vclaims)
             asked = read_queries(queries)
@@ -100,19 +116,32 @@ class Command(BaseCommand):
         query_vectors = cached_embeddings([q.text for q in asked], kind="query", embed=embed_queries)
         self.stderr.write(f"Embeddings ready after {time.monotonic() - started:.0f} s")
 
+        variants = [
+            {"specificity": weight, "typical_similarity": cosine}
+            for weight in specificity or [None]
+            for cosine in typical_similarity or [None]
+        ]
         try:
             with transaction.atomic():
-                rankings, timings = self._rank(verified, asked, passages, claim_vectors, query_vectors, via)
+                loaded = self._load(verified, asked, passages, claim_vectors, query_vectors)
+                results = [(variant, *self._rank(asked, *loaded, via, variant)) for variant in variants]
                 raise Rollback
         except Rollback:
             pass
-        metrics = matching_metrics(rankings, relevant)
         answered = [query.id for query in asked if relevant.get(query.id)]
-        timings.sort()
         self.stdout.write(
             f"{vclaims.parent.name}/{queries.name}: {len(verified):,} fact-checks, {len(asked):,} queries "
             f"({len(answered):,} with relevant fact-checks), ranked through {via}"
         )
+        for variant, rankings, timings in results:
+            if len(variants) > 1 or specificity or typical_similarity:
+                shown = [f"{name.replace('_', ' ')} {value}" for name, value in variant.items() if value is not None]
+                self.stdout.write("-- " + ", ".join(shown))
+            self._report(asked, relevant, answered, rankings, timings)
+
+    def _report(self, asked, relevant, answered, rankings, timings):
+        metrics = matching_metrics(rankings, relevant)
+        timings = sorted(timings)
         if timings:
             self.stdout.write(
                 f"proposal time per query: median {timings[len(timings) // 2] * 1000:.1f} ms, "
@@ -131,7 +160,8 @@ class Command(BaseCommand):
                 f"{generic.count} of {generic.rankings} queries)"
             )
 
-    def _rank(self, verified, asked, passages, claim_vectors, query_vectors, via):
+    def _load(self, verified, asked, passages, claim_vectors, query_vectors):
+        """The fact-checks as documents and as reviewed claims, the queries as claims of their articles."""
         now = timezone.now()
         source, _created = Source.objects.update_or_create(
             key=SOURCE_KEY, defaults={"name": "CheckThat! evaluation", "kind": SourceKind.FACT_CHECKER, "active": True}
@@ -183,11 +213,14 @@ class Command(BaseCommand):
         query_claims = [query_claims[q.id] for q in asked]
         by_document = {document.pk: v.id for document, v in zip(documents, verified, strict=True)}
         by_claim = {claim.pk: v.id for claim, v in zip(claims, verified, strict=True)}
+        return query_claims, by_document, by_claim
+
+    def _rank(self, asked, query_claims, by_document, by_claim, via, variant):
         proposers = []
         if via in ("both", "claims"):
             proposers.append(EarlierClaimsProposer(limit=ASKED, suggest_threshold=0, link_threshold=1))
         if via in ("both", "documents"):
-            proposers.append(RegistryDocumentsProposer(limit=ASKED, min_score=0))
+            proposers.append(RegistryDocumentsProposer(limit=ASKED, min_score=0, **variant))
         # The first search loads the indexes; it is not what a claim waits for.
         for proposer in proposers:
             proposer.propose(query_claims[0])
