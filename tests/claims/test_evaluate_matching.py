@@ -166,6 +166,21 @@ def test_several_specificity_weights_are_each_ranked_on_the_same_rows(tmp_path):
     assert figures[1] != figures[0]
 
 
+def test_a_minimum_document_score_leaves_the_weaker_fact_checks_out_of_the_ranking(tmp_path):
+    args = write_files(
+        tmp_path,
+        VCLAIMS_2A,
+        [("tweet-1", "Wow, the new wind farm in the harbour powers 40,000 homes!")],
+        [("tweet-1", "vclaim-sno-wind"), ("tweet-1", "vclaim-sno-meals")],
+    )
+    output, _metrics = evaluate(*args, "--via", "documents", "--min-score", "0", "0.99")
+    blocks = re.split(r"^-- ", output, flags=re.M)[1:]
+    assert [block.splitlines()[0] for block in blocks] == ["min score 0.0", "min score 0.99"]
+    recall = [float(re.search(r"^recall@5: ([0-9.]+)$", block, re.M).group(1)) for block in blocks]
+    # Unthresholded, both relevant checks are ranked; at 0.99 the unrelated school-meals check is not.
+    assert recall == [1.0, 0.5]
+
+
 def test_a_query_file_without_its_header_is_refused(tmp_path):
     args = write_files(tmp_path, VCLAIMS_2A, [], [])
     (tmp_path / "queries.tsv").write_text("tweet-1\tno header here\n", "utf-8")

@@ -94,8 +94,16 @@ class Command(BaseCommand):
             help="the mean cosine above which a document counts as typical of the article (default: the shipped one); "
             "several values as for --specificity",
         )
+        parser.add_argument(
+            "--min-score",
+            type=float,
+            nargs="+",
+            metavar="SCORE",
+            help="the lowest score a registry document is proposed with (default 0: every candidate is ranked); "
+            "several values as for --specificity, to see what a threshold costs",
+        )
 
-    def handle(self, *args, vclaims, queries, qrels, via, specificity, typical_similarity, **options):
+    def handle(self, *args, vclaims, queries, qrels, via, specificity, typical_similarity, min_score, **options):
         try:
             verified = read_vclaims(vclaims)
             asked = read_queries(queries)
@@ -117,9 +125,10 @@ class Command(BaseCommand):
         self.stderr.write(f"Embeddings ready after {time.monotonic() - started:.0f} s")
 
         variants = [
-            {"specificity": weight, "typical_similarity": cosine}
+            {"specificity": weight, "typical_similarity": cosine, "min_score": lowest}
             for weight in specificity or [None]
             for cosine in typical_similarity or [None]
+            for lowest in min_score or [None]
         ]
         try:
             with transaction.atomic():
@@ -134,7 +143,7 @@ class Command(BaseCommand):
             f"({len(answered):,} with relevant fact-checks), ranked through {via}"
         )
         for variant, rankings, timings in results:
-            if len(variants) > 1 or specificity or typical_similarity:
+            if len(variants) > 1 or specificity or typical_similarity or min_score:
                 shown = [f"{name.replace('_', ' ')} {value}" for name, value in variant.items() if value is not None]
                 self.stdout.write("-- " + ", ".join(shown))
             self._report(asked, relevant, answered, rankings, timings)
@@ -220,7 +229,9 @@ class Command(BaseCommand):
         if via in ("both", "claims"):
             proposers.append(EarlierClaimsProposer(limit=ASKED, suggest_threshold=0, link_threshold=1))
         if via in ("both", "documents"):
-            proposers.append(RegistryDocumentsProposer(limit=ASKED, min_score=0, **variant))
+            # Every candidate is ranked unless a variant asks for a threshold.
+            chosen = {name: value for name, value in variant.items() if value is not None}
+            proposers.append(RegistryDocumentsProposer(limit=ASKED, **{"min_score": 0, **chosen}))
         # The first search loads the indexes; it is not what a claim waits for.
         for proposer in proposers:
             proposer.propose(query_claims[0])
