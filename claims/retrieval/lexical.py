@@ -49,11 +49,13 @@ class Statistics:
     read_at: float = 0.0
 
     def idf(self, config: str, term: str) -> float:
-        """BM25's inverse document frequency (never negative), 0 for a term no row of `config` has."""
+        """BM25's inverse document frequency (never negative), 0 for a term no row of `config` has. Over all rows,
+        as bm25s counts it: a term of the one German document among English ones is rare in the corpus, not
+        common among German rows."""
         frequency = self.frequencies.get((config, term), 0)
         if not frequency:
             return 0.0
-        rows = self.rows.get(config, 0)
+        rows = sum(self.rows.values())
         return math.log(1 + (rows - frequency + 0.5) / (frequency + 0.5))
 
     def rarity(self, term: str) -> float:
@@ -168,7 +170,8 @@ class PostgresLexicalIndex(LexicalIndex):
             postings += frequency[term]
         tsquery = " | ".join("'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in finding)
         group_column = self.corpus.group_field
-        # Of each candidate's terms, only the claim's are unnested (marked with weight A, then filtered: both in C),
+        # BM25 as bm25s computes it in process (its "lucene" form, without the constant factor k1 + 1), so that both
+        # databases give the same scores. Of each candidate's terms, only the claim's are unnested (marked with weight A, then filtered: both in C),
         # and joined to the claim's terms by hash; MATERIALIZED keeps the planner from unnesting a row once per claim
         # term instead.
         sql = f"""
@@ -190,7 +193,7 @@ class PostgresLexicalIndex(LexicalIndex):
                      unnest(ts_filter(setweight(candidate.vector, 'A', %s::text[]), '{{a}}')) AS unnested
             )
             SELECT term.id,
-                   sum(query.idf * term.frequency * {K1 + 1}
+                   sum(query.idf * term.frequency
                        / (term.frequency + {K1} * (1 - {B} + {B} * term.length / %s))) AS score
             FROM term
             JOIN query ON query.lexeme = term.lexeme AND query.config = term.config

@@ -1,13 +1,15 @@
 """Hybrid search (claims/retrieval/): words as the lexical side compares them, the in-process indexes following
 the database, and the fused score."""
 
+import math
+
 import numpy as np
 import pytest
 from django.utils import timezone
 
 from claims.analysis.embeddings import DIMENSION, embed_passages, embed_queries, vector_bytes
 from claims.models import ClaimState, Document, Verdict
-from claims.retrieval import fusion, semantic
+from claims.retrieval import fusion, lexical, semantic
 from claims.retrieval import text as words
 from claims.retrieval.corpora import DOCUMENTS, REVIEWED_CLAIMS
 from claims.retrieval.search import Hit, forget_searchers, searcher
@@ -209,3 +211,30 @@ def test_a_large_corpus_is_searched_in_two_steps_with_the_same_result(monkeypatc
     # their exact cosines.
     assert two_steps[:2] == exact[:2]
     assert exact[0][1] > 0.8 and exact[1][1] > 0.4
+
+
+@pytest.mark.django_db
+def test_bm25_counts_a_terms_rarity_over_all_rows_on_either_database():
+    """The lone German document among English ones: its words are rare in the corpus. PostgreSQL's scoring in SQL
+    (on PostgreSQL) and bm25s in process give the same scores, with the inverse document frequency over all rows."""
+    german = make_document(language="de", title="Sicherheitsgarantien", text="Ukraine Waffenstillstand Beistand")
+    english = [
+        make_document(language="en", title=title, text=text)
+        for title, text in [
+            ("Security guarantees", "Ukraine ceasefire assistance"),
+            ("Fishing quotas", "North Sea council"),
+            ("Bridge closure", "Harbour traffic detour"),
+            ("School meals", "January council budget"),
+        ]
+    ]
+    search = searcher(DOCUMENTS)
+    search.refresh()
+    in_process = lexical.MemoryLexicalIndex(DOCUMENTS)
+    in_process.refresh(DOCUMENTS.version())
+    for index in (search.lexical, in_process):
+        assert index.statistics.idf("german", "sicherheitsgaranti") == pytest.approx(math.log(1 + 4.5 / 1.5))
+    found = dict(search.lexical.search("Sicherheitsgarantien für die Ukraine", limit=10))
+    expected = dict(in_process.search("Sicherheitsgarantien für die Ukraine", limit=10))
+    assert set(found) == set(expected) == {german.pk, english[0].pk}
+    assert found == pytest.approx(expected, rel=1e-4)
+    assert found[german.pk] > found[english[0].pk]
