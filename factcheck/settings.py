@@ -378,9 +378,11 @@ SINGLE_PERSON_APPROVAL = env_bool("SINGLE_PERSON_APPROVAL", False)
 # Source proposals (claims/proposing/). Scores are the fused search scores in [0, 1] (claims/retrieval/fusion.py):
 # registry documents proposed per claim at most, and the lowest score proposed; earlier reviewed claims proposed
 # per claim at most, the score from which one is suggested, and the score from which a near-duplicate is linked
-# automatically (never for a claim of fewer than five words).
+# automatically (never for a claim of fewer than five words). The lowest document score, 0.3 (a cosine of about 0.81
+# with shared words), left out no relevant fact-check of the CheckThat! 2022 2A/2B train and dev top 5s and keeps
+# weak documents from filling a claim's top 3 (docs/EVALUATION.md, "Source proposals").
 PROPOSAL_DOCUMENTS_LIMIT = env_int("PROPOSAL_DOCUMENTS_LIMIT", 5)
-PROPOSAL_DOCUMENTS_MIN_SCORE = env_float("PROPOSAL_DOCUMENTS_MIN_SCORE", 0.1)
+PROPOSAL_DOCUMENTS_MIN_SCORE = env_float("PROPOSAL_DOCUMENTS_MIN_SCORE", 0.3)
 EARLIER_CLAIMS_LIMIT = env_int("EARLIER_CLAIMS_LIMIT", 5)
 EARLIER_CLAIMS_SUGGEST_THRESHOLD = env_float("EARLIER_CLAIMS_SUGGEST_THRESHOLD", 0.3)
 EARLIER_CLAIMS_LINK_THRESHOLD = env_float("EARLIER_CLAIMS_LINK_THRESHOLD", 0.95)

@@ -46,7 +46,7 @@ def target_of(found) -> tuple[str, int | str]:
 
 
 # A source without a document is a lead to follow, not evidence a reader can follow: its score is brought below
-# every document worth proposing (PROPOSAL_DOCUMENTS_MIN_SCORE, 0.1 by default) so that leads come after the
+# every document worth proposing (PROPOSAL_DOCUMENTS_MIN_SCORE, 0.3 by default; never below LEAD_CEILING) so that leads come after the
 # documents, earlier claims and fact-checks that show something, in the order of their own scores.
 LEAD_CEILING = 0.1
 
