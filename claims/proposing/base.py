@@ -46,8 +46,9 @@ def target_of(found) -> tuple[str, int | str]:
 
 
 # A source without a document is a lead to follow, not evidence a reader can follow: its score is brought below
-# every document worth proposing (PROPOSAL_DOCUMENTS_MIN_SCORE, 0.3 by default; never below LEAD_CEILING) so that leads come after the
-# documents, earlier claims and fact-checks that show something, in the order of their own scores.
+# every document worth proposing (PROPOSAL_DOCUMENTS_MIN_SCORE, 0.3 by default; a desk should not set it below
+# LEAD_CEILING) so that leads come after the documents, earlier claims and fact-checks that show something, in the
+# order of their own scores.
 LEAD_CEILING = 0.1
 
 

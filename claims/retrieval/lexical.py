@@ -171,9 +171,9 @@ class PostgresLexicalIndex(LexicalIndex):
         tsquery = " | ".join("'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in finding)
         group_column = self.corpus.group_field
         # BM25 as bm25s computes it in process (its "lucene" form, without the constant factor k1 + 1), so that both
-        # databases give the same scores. Of each candidate's terms, only the claim's are unnested (marked with weight A, then filtered: both in C),
-        # and joined to the claim's terms by hash; MATERIALIZED keeps the planner from unnesting a row once per claim
-        # term instead.
+        # databases give the same scores. Of each candidate's terms, only the claim's are unnested (marked with
+        # weight A, then filtered: both in C), and joined to the claim's terms by hash; MATERIALIZED keeps the
+        # planner from unnesting a row once per claim term instead.
         sql = f"""
             WITH query AS (
                 SELECT * FROM unnest(%s::text[], %s::text[], %s::float8[]) AS query(config, lexeme, idf)
