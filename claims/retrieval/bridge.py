@@ -16,8 +16,10 @@ import re
 import sqlite3
 import tempfile
 import threading
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from claims.retrieval import text as words
 from claims.retrieval.text import config_for as text_config
@@ -191,11 +193,16 @@ def bridge() -> Bridge:
         return _bridge
 
 
-def bridged_terms(text: str, language: str, *, dictionary: Bridge | None = None) -> dict[str, dict[str, str]]:
+def bridged_terms(text: str, language: str, *, dictionary: Bridge | None = None) -> Mapping[str, Mapping[str, str]]:
     """The search terms a text's words translate to, under the other language's configuration, each with the word
     it came from: {"english": {"clause": "Beistandsklausel", ...}}. Stop words are neither translated nor kept; a
-    word gives at most TERMS_PER_WORD terms, its commonest senses."""
-    dictionary = bridge() if dictionary is None else dictionary
+    word gives at most TERMS_PER_WORD terms, its commonest senses. Read-only: a proposal asks for the same claim's
+    terms once for the search and once for each document's reason, and gets the answer computed the first time."""
+    return _bridged_terms(text, language, bridge() if dictionary is None else dictionary)
+
+
+@lru_cache(maxsize=1024)
+def _bridged_terms(text: str, language: str, dictionary: Bridge) -> Mapping[str, Mapping[str, str]]:
     source = (language or "").split("-")[0].lower()
     target = dictionary.target(source)
     if target is None:
@@ -214,4 +221,4 @@ def bridged_terms(text: str, language: str, *, dictionary: Bridge | None = None)
                     terms.append(term)
         for term in terms[:TERMS_PER_WORD]:
             found.setdefault(term, word)
-    return {target_config: found} if found else {}
+    return MappingProxyType({target_config: MappingProxyType(found)} if found else {})

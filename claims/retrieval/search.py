@@ -119,7 +119,7 @@ class Searcher:
         each with "" or, for a word the row has only in translation, the row's word for it. Matched as the lexical
         search matches them: stemmed in the row's language, or unstemmed, or through the bridge."""
         config = words.config_for(row_language)
-        row_terms = set(words.terms(row_text, config)) | set(words.terms(row_text, words.SIMPLE))
+        row_terms = words.term_set(row_text, config) | words.term_set(row_text, words.SIMPLE)
         shared: dict[str, tuple[str, str, float]] = {}
         for candidate_config in dict.fromkeys([config, words.SIMPLE]):
             for term, word in words.term_words(claim_text, candidate_config).items():

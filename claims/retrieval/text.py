@@ -8,6 +8,7 @@ language, or in none we know, gets the `simple` treatment: lower-cased words, no
 
 import re
 import threading
+from functools import lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_GERMAN
@@ -100,9 +101,20 @@ def terms(text: str, config: str) -> list[str]:
 
 def term_words(text: str, config: str) -> dict[str, str]:
     """Each search term of a text under `config`, with the first word that produced it: what a reason quotes."""
+    return dict(_term_words(text, config))
+
+
+@lru_cache(maxsize=4096)
+def _term_words(text: str, config: str) -> tuple[tuple[str, str], ...]:
+    # A proposal's reasons compare one claim with several documents, and one document with many claims.
     found: dict[str, str] = {}
     for word in words(text):
         term = stem(word, config)
         if term and term not in found:
             found[term] = word
-    return found
+    return tuple(found.items())
+
+
+def term_set(text: str, config: str) -> frozenset[str]:
+    """The distinct search terms of a text under `config` (remembered for the texts asked for most recently)."""
+    return frozenset(term for term, _word in _term_words(text, config))
