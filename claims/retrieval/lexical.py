@@ -158,12 +158,15 @@ class PostgresLexicalIndex(LexicalIndex):
         weighted = [entry for entry in weighted if entry[2] > 0]
         if not weighted:
             return []
-        # Candidates come through the rarest terms; each term once, whatever its configurations.
+        # Candidates come through the rarest terms; each term once, whatever its configurations. The claim's own
+        # terms first, then the translated ones with what is left of the budget: a translation is a guess, and a
+        # rare one (a word of the few rows in the other language) would otherwise take the budget first.
         frequency: dict[str, int] = {}
         for config, term, _idf in weighted:
             frequency[term] = frequency.get(term, 0) + statistics.frequencies.get((config, term), 0)
+        own = {term for _config, term in direct}
         finding, postings = [], 0
-        for term in sorted(frequency, key=lambda term: (frequency[term], term)):
+        for term in sorted(frequency, key=lambda term: (term not in own, frequency[term], term)):
             if finding and postings + frequency[term] > CANDIDATE_POSTINGS:
                 break
             finding.append(term)

@@ -238,3 +238,18 @@ def test_bm25_counts_a_terms_rarity_over_all_rows_on_either_database():
     assert set(found) == set(expected) == {german.pk, english[0].pk}
     assert found == pytest.approx(expected, rel=1e-4)
     assert found[german.pk] > found[english[0].pk]
+
+
+@pytest.mark.django_db
+def test_the_claims_own_words_find_candidates_before_its_translations(monkeypatch):
+    """On PostgreSQL candidates come through the rarest terms within a budget of postings. A translated term that
+    is rarer only because few rows are in its language must not take the budget from the claim's own words; in
+    process every row is scored, so the same rows are found there too."""
+    explained = make_document(language="en", title="Assistance clause", text="Mutual assistance clause explained")
+    invoked = make_document(language="en", title="Clause invoked", text="The clause was invoked once")
+    make_document(language="de", title="Klausel", text="Die Klausel im Vertrag")
+    monkeypatch.setattr(lexical, "CANDIDATE_POSTINGS", 2)
+    search = searcher(DOCUMENTS)
+    search.refresh()
+    found = dict(search.lexical.search("clause", limit=10, bridged={"german": ["klausel"]}))
+    assert {explained.pk, invoked.pk} <= set(found)
