@@ -53,16 +53,15 @@ class Statistics:
         as bm25s counts it: a term of the one German document among English ones is rare in the corpus, not
         common among German rows."""
         frequency = self.frequencies.get((config, term), 0)
-        if not frequency:
-            return 0.0
-        rows = sum(self.rows.values())
-        return math.log(1 + (rows - frequency + 0.5) / (frequency + 0.5))
+        return self._inverse_frequency(frequency) if frequency else 0.0
 
     def rarity(self, term: str) -> float:
         """How rare a term is over all configurations, for ordering the words a reason quotes."""
-        total = sum(self.rows.values()) or 1
-        frequency = sum(self.frequencies.get((config, term), 0) for config in words.CONFIGS)
-        return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+        return self._inverse_frequency(sum(self.frequencies.get((config, term), 0) for config in words.CONFIGS))
+
+    def _inverse_frequency(self, frequency: int) -> float:
+        rows = sum(self.rows.values())
+        return math.log(1 + (rows - frequency + 0.5) / (frequency + 0.5))
 
 
 class LexicalIndex:

@@ -124,8 +124,13 @@ class Command(BaseCommand):
         query_vectors = cached_embeddings([q.text for q in asked], kind="query", embed=embed_queries)
         self.stderr.write(f"Embeddings ready after {time.monotonic() - started:.0f} s")
 
+        # One ranking per combination of the values asked for; without any, one ranking as shipped.
         variants = [
-            {"specificity": weight, "typical_similarity": cosine, "min_score": lowest}
+            {
+                name: value
+                for name, value in (("specificity", weight), ("typical_similarity", cosine), ("min_score", lowest))
+                if value is not None
+            }
             for weight in specificity or [None]
             for cosine in typical_similarity or [None]
             for lowest in min_score or [None]
@@ -143,9 +148,9 @@ class Command(BaseCommand):
             f"({len(answered):,} with relevant fact-checks), ranked through {via}"
         )
         for variant, rankings, timings in results:
-            if len(variants) > 1 or specificity or typical_similarity or min_score:
-                shown = [f"{name.replace('_', ' ')} {value}" for name, value in variant.items() if value is not None]
-                self.stdout.write("-- " + ", ".join(shown))
+            if variant:
+                shown = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in variant.items())
+                self.stdout.write(f"-- {shown}")
             self._report(asked, relevant, answered, rankings, timings)
 
     def _report(self, asked, relevant, answered, rankings, timings):
@@ -230,8 +235,7 @@ class Command(BaseCommand):
             proposers.append(EarlierClaimsProposer(limit=ASKED, suggest_threshold=0, link_threshold=1))
         if via in ("both", "documents"):
             # Every candidate is ranked unless a variant asks for a threshold.
-            chosen = {name: value for name, value in variant.items() if value is not None}
-            proposers.append(RegistryDocumentsProposer(limit=ASKED, **{"min_score": 0, **chosen}))
+            proposers.append(RegistryDocumentsProposer(limit=ASKED, **{"min_score": 0, **variant}))
         # The first search loads the indexes; it is not what a claim waits for.
         for proposer in proposers:
             proposer.propose(query_claims[0])
