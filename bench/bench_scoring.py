@@ -1,7 +1,10 @@
 """Embedding and scoring speed and memory, on one core: 30 German news sentences embedded in one batch, then
 scored for check-worthiness and subjectivity, as the extraction does for an article.
 
-    .venv/bin/python bench/bench_scoring.py [--runs 20]
+    .venv/bin/python bench/bench_scoring.py [--runs 20] [--language en]
+
+`--language en` takes the sentences of the English demo articles instead, which check-worthiness also scores with
+its lexical expert.
 
 Prints the time to load the models, the median and p90 time per 30-sentence article over --runs runs (embedding
 and scoring apart), and the process's peak resident memory with everything loaded.
@@ -30,11 +33,12 @@ DEMO = Path(__file__).resolve().parents[1] / "claims" / "demo"
 SENTENCES = 30
 
 
-def thirty_sentences() -> list[str]:
-    """The German sample's sentences, then the German demo articles', then the sample's again, cut at 30."""
-    paths = [SAMPLE, *sorted(DEMO.glob("de_*.txt"))]
+def thirty_sentences(language: str) -> list[str]:
+    """German: the sample's sentences, then the German demo articles'; English: the English demo articles'; repeated
+    and cut at 30."""
+    paths = [SAMPLE, *sorted(DEMO.glob("de_*.txt"))] if language == "de" else sorted(DEMO.glob("en_*.txt"))
     texts = [parse_plain_text(path.read_text("utf-8")).text for path in paths]
-    sentences = [sentence.text for text in texts for sentence in split_sentences(text, "de")]
+    sentences = [sentence.text for text in texts for sentence in split_sentences(text, language)]
     while len(sentences) < SENTENCES:
         sentences += sentences
     return sentences[:SENTENCES]
@@ -47,10 +51,11 @@ def peak_rss_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--language", choices=("de", "en"), default="de")
     args = parser.parse_args()
 
-    sentences = thirty_sentences()
-    languages = ["de"] * len(sentences)
+    sentences = thirty_sentences(args.language)
+    languages = [args.language] * len(sentences)
     print(f"before loading models: peak_rss_mb {peak_rss_mb():.0f}")
     start = time.perf_counter()
     vectors = embed_queries(sentences[:1])

@@ -60,6 +60,7 @@ def write_model(
     layers: list[tuple[np.ndarray, np.ndarray]],
     thresholds: dict[str, float],
     metadata: dict,
+    arrays: dict[str, np.ndarray] | None = None,
 ) -> None:
     """Write `name`.npz (float32 weights) and `name`.json (what `claims.analysis.scoring.load_model` reads)."""
     import platform
@@ -69,7 +70,11 @@ def write_model(
 
     from claims.analysis.scoring import FEATURE_NAMES
 
-    arrays = {"mean": scaler.mean_.astype(np.float32), "scale": scaler.scale_.astype(np.float32)}
+    extra = {
+        key: value if value.dtype.kind == "U" else np.asarray(value, dtype=np.float32).reshape(value.shape or (1,))
+        for key, value in (arrays or {}).items()
+    }
+    arrays = {"mean": scaler.mean_.astype(np.float32), "scale": scaler.scale_.astype(np.float32), **extra}
     for index, (weights, bias) in enumerate(layers):
         arrays[f"weights_{index}"] = np.asarray(weights, dtype=np.float32)
         arrays[f"bias_{index}"] = np.asarray(bias, dtype=np.float32).reshape(-1)

@@ -6,6 +6,9 @@ English (check-worthiness) and on German and English (subjectivity); the embeddi
 languages, and each feature means the same thing in both languages so a German sentence is never out of
 distribution for them.
 
+For English, check-worthiness also mixes in a TF-IDF model of words and word pairs (`LexicalExpert`), learnt from the
+same English debates; German and other languages are scored from the embedding alone.
+
 A fragment that states no claim (a time stamp, a byline, a teaser: `states_no_claim`) scores 0 for
 check-worthiness. The check-worthiness flag is set from the news threshold, chosen so the model flags a set share
 of unlabelled news sentences; the model card has how, and the debate threshold it was measured with beside it.
@@ -25,6 +28,7 @@ Usage, with each sentence embedded once and the vectors shared with retrieval:
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -193,6 +197,53 @@ def linguistic_features(texts: Sequence[str], languages: Sequence[str]) -> np.nd
     return rows
 
 
+# A word as scikit-learn's TfidfVectorizer reads one (its default token pattern): two word characters or more.
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+@dataclass(frozen=True)
+class LexicalExpert:
+    """Logistic regression on TF-IDF of word unigrams and bigrams, mixed into the embedding model's probability.
+
+    Its vocabulary was learnt in `languages` (English debates), so it speaks for texts in those only: on a German
+    sentence it would find few words, say little and pull the score towards its prior, so German is scored by the
+    embedding model alone (with a threshold of its own). The probability is `(1 - weight) * embedding model +
+    weight * this`, the weight chosen by cross-validation. Features are computed as scikit-learn's
+    `TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))` computes them: lower-cased, 1 + log(count), times the
+    idf, scaled to unit length.
+    """
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    coefficients: np.ndarray
+    bias: float
+    weight: float
+    languages: frozenset[str]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        logits = np.full(len(texts), self.bias, dtype=np.float64)
+        for row, text in enumerate(texts):
+            tokens = _TOKEN.findall(text.lower())
+            terms = tokens + [f"{first} {second}" for first, second in zip(tokens, tokens[1:], strict=False)]
+            counts = Counter(self.vocabulary[term] for term in terms if term in self.vocabulary)
+            if not counts:
+                continue
+            columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            values = (1 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[columns]
+            logits[row] += values @ self.coefficients[columns] / np.linalg.norm(values)
+        return 1 / (1 + np.exp(-np.clip(logits, -40, 40)))
+
+    def mix(self, texts: Sequence[str], languages: Sequence[str], probabilities: np.ndarray) -> np.ndarray:
+        """`probabilities` of the embedding model with this expert's mixed in, for the texts in its languages."""
+        rows = [i for i, language in enumerate(languages) if language in self.languages]
+        if rows:
+            mixed = probabilities.copy()
+            lexical = self.probabilities([texts[i] for i in rows])
+            mixed[rows] = (1 - self.weight) * probabilities[rows] + self.weight * lexical
+            return mixed
+        return probabilities
+
+
 @dataclass(frozen=True)
 class Model:
     """A feed-forward classifier on [embedding, linguistic features]: logistic regression when it has one layer.
@@ -206,6 +257,7 @@ class Model:
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]
     thresholds: dict[str, float]
     metadata: dict = field(repr=False)
+    lexical: LexicalExpert | None = field(default=None, repr=False)
 
     def probabilities(self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str]) -> np.ndarray:
         embeddings = np.asarray(embeddings, dtype=np.float32)
@@ -220,7 +272,8 @@ class Model:
             if index < len(self.layers) - 1:
                 hidden = np.maximum(hidden, 0)
         logits = hidden[:, 0].astype(np.float64)
-        return 1 / (1 + np.exp(-np.clip(logits, -40, 40)))
+        probabilities = 1 / (1 + np.exp(-np.clip(logits, -40, 40)))
+        return probabilities if self.lexical is None else self.lexical.mix(texts, languages, probabilities)
 
     def threshold(self, language: str) -> float:
         return self.thresholds.get(language, self.thresholds["default"])
@@ -242,7 +295,17 @@ def load_model(name: str, weights_dir: Path = WEIGHTS_DIR) -> Model | None:
             for i in range(metadata["layers"])
         )
         mean, scale = arrays["mean"].astype(np.float32), arrays["scale"].astype(np.float32)
-    return Model(name, mean, scale, layers, metadata["thresholds"], metadata)
+        lexical = None
+        if "lexical" in metadata:
+            lexical = LexicalExpert(
+                vocabulary={term: index for index, term in enumerate(arrays["lexical_vocabulary"].tolist())},
+                idf=arrays["lexical_idf"].astype(np.float64),
+                coefficients=arrays["lexical_coefficients"].astype(np.float64),
+                bias=float(arrays["lexical_bias"][0]),
+                weight=float(metadata["lexical"]["weight"]),
+                languages=frozenset(metadata["lexical"]["languages"]),
+            )
+    return Model(name, mean, scale, layers, metadata["thresholds"], metadata, lexical)
 
 
 def score_checkworthiness(
@@ -263,9 +326,10 @@ def score_checkworthiness(
 def checkworthiness_threshold(language: str = "de", *, domain: str = "news", weights_dir: Path = WEIGHTS_DIR) -> float:
     """The score from which a sentence counts as check-worthy.
 
-    `news` (what the extraction uses): set so that the model flags a chosen share of unlabelled news sentences, the
-    same for every language. `debates`: chosen by cross-validation on the debates the model learnt from, for
-    measuring it there (`evaluate_extraction --ct24`). See the model card.
+    `news` (what the extraction uses): set so that the model flags a chosen share of unlabelled news sentences; a
+    language whose scores the lexical expert changes (English) has its own, the others share the default. `debates`:
+    chosen by cross-validation on the debates the model learnt from, for measuring it there (`evaluate_extraction
+    --ct24`). See the model card.
     """
     model = load_model(CHECKWORTHINESS, weights_dir)
     if model is None:

@@ -1,5 +1,7 @@
 """The check-worthiness and subjectivity models: shipped artifacts, numpy inference, German read like English."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -91,9 +93,12 @@ def test_a_short_claim_or_a_headline_without_a_verb_is_not_a_fragment(claim):
 
 def test_the_news_threshold_is_the_extractions_and_the_debate_threshold_is_recorded_beside_it():
     news = scoring.checkworthiness_threshold("de")
-    assert news == scoring.checkworthiness_threshold("en") == scoring.checkworthiness_threshold("de", domain="news")
-    # News reads denser in reported facts than debates, so its threshold is the higher one.
-    assert news > scoring.checkworthiness_threshold("de", domain="debates")
+    assert news == scoring.checkworthiness_threshold("de", domain="news")
+    # A language without a threshold of its own is scored by the embedding model alone, as German is.
+    assert scoring.checkworthiness_threshold("fr") == news
+    # News reads denser in reported facts than debates, so its threshold is the higher one (both in English, where
+    # the debates are).
+    assert scoring.checkworthiness_threshold("en") > scoring.checkworthiness_threshold("en", domain="debates")
     with pytest.raises(ValueError, match="no threshold for 'tweets'"):
         scoring.checkworthiness_threshold("de", domain="tweets")
 
@@ -134,3 +139,57 @@ def test_embeddings_are_normalised_rows_and_an_empty_batch_is_empty():
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
     assert embed_queries([]).shape == (0, 384)
     assert scoring.score_checkworthiness([], embed_queries([]), []).shape == (0,)
+
+
+def lexical_expert(**overrides):
+    values = {
+        "vocabulary": {"rose": 0, "deficit": 1, "the deficit": 2, "die": 3},
+        "idf": np.array([2.0, 1.5, 3.0, 1.0]),
+        "coefficients": np.array([1.0, 2.0, -0.5, 4.0]),
+        "bias": -0.25,
+        "weight": 0.2,
+        "languages": frozenset({"en"}),
+    }
+    return scoring.LexicalExpert(**{**values, **overrides})
+
+
+def test_the_lexical_expert_reads_words_and_word_pairs_as_tfidf_with_sublinear_counts():
+    # "The deficit rose, the deficit!": deficit twice, rose once, "the deficit" twice; "the" and the pairs "deficit
+    # rose" and "rose the" are not in the vocabulary; "a" is a single letter and never a word.
+    counts = np.array([1.0, 2.0, 2.0])
+    values = (1 + np.log(counts)) * np.array([2.0, 1.5, 3.0])
+    logit = -0.25 + values @ np.array([1.0, 2.0, -0.5]) / np.linalg.norm(values)
+    expected = 1 / (1 + np.exp(-logit))
+    (probability,) = lexical_expert().probabilities(["The DEFICIT rose, the deficit a!"])
+    assert probability == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_text_without_a_word_of_the_vocabulary_gets_the_experts_prior():
+    (probability,) = lexical_expert().probabilities(["Nothing known here."])
+    assert probability == pytest.approx(1 / (1 + np.exp(0.25)))
+
+
+def test_the_lexical_expert_is_mixed_in_for_its_languages_only():
+    expert = lexical_expert()
+    texts = ["The deficit rose.", "Die Schulden steigen."]
+    embedding_model = np.array([0.9, 0.9])
+    mixed = expert.mix(texts, ["en", "de"], embedding_model)
+    lexical = expert.probabilities(texts[:1])[0]
+    assert mixed[0] == pytest.approx(0.8 * 0.9 + 0.2 * lexical)
+    # German keeps the embedding model's score, though "die" is an English word of the vocabulary.
+    assert mixed[1] == 0.9
+    assert embedding_model.tolist() == [0.9, 0.9]
+
+
+def test_the_shipped_model_mixes_its_lexical_expert_into_english_scores_only():
+    model = scoring.load_model(scoring.CHECKWORTHINESS)
+    assert model.lexical is not None, "the model card says the shipped model mixes in a lexical expert"
+    texts = [FACTUAL_EN, FACTUAL_DE]
+    vectors, languages = embed_queries(texts), ["en", "de"]
+    alone = dataclasses.replace(model, lexical=None).probabilities(texts, vectors, languages)
+    shipped = model.probabilities(texts, vectors, languages)
+    weight = model.lexical.weight
+    expected = (1 - weight) * alone[0] + weight * model.lexical.probabilities(texts[:1])[0]
+    assert shipped[0] == pytest.approx(expected, abs=1e-6)
+    assert shipped[1] == pytest.approx(alone[1], abs=1e-7)
+    assert scoring.checkworthiness_threshold("en") != scoring.checkworthiness_threshold("de")
