@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from claims.admin import ClaimAdmin, ProposalAdmin
+from claims.admin import URL_FORM_FIELD, ClaimAdmin, ProposalAdmin
 from claims.models import Claim, Proposal
 from reviews import roles, services, workflow
 from reviews.models import ClaimEvent, Comment, Evidence
@@ -56,6 +56,7 @@ class EvidenceAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["claim", "url", "proposal", "added_by", "created_at"]
     search_fields = ["claim__text", "url", "note"]
     list_select_related = ["claim", "added_by"]
+    formfield_overrides = URL_FORM_FIELD
 
 
 @admin.register(Comment)
