@@ -234,6 +234,22 @@ def cross_validate_lexical(c: float, ct24: dict) -> np.ndarray:
     return probabilities
 
 
+def choose_mix(ct24: dict, probe_out_of_fold: np.ndarray) -> tuple[float, float, float, np.ndarray]:
+    """The lexical expert's C and the mix weight with the best cross-validated F1, its threshold and out-of-fold
+    probabilities; the probe's out-of-fold probabilities come from the same folds."""
+    lexical_out_of_fold = {c: cross_validate_lexical(c, ct24) for c in LEXICAL_C_GRID}
+    choices = {}
+    for c in LEXICAL_C_GRID:
+        for weight in LEXICAL_WEIGHTS:
+            mixed = (1 - weight) * probe_out_of_fold + weight * lexical_out_of_fold[c]
+            threshold, f1 = best_threshold(ct24["labels"], mixed)
+            choices[(c, weight)] = (threshold, f1, mixed)
+            print(f"  C={c:<4} weight {weight}: F1 {f1:.4f} at {threshold:.2f}", flush=True)
+    c, weight = max(choices, key=lambda key: choices[key][1])
+    threshold, _f1, mixed = choices[(c, weight)]
+    return c, weight, threshold, mixed
+
+
 def training_set(variant: str, ct24: dict, politifact: dict, mask: np.ndarray | None = None) -> tuple:
     mask = np.ones(len(ct24["texts"]), dtype=bool) if mask is None else mask
     texts = [text for text, kept in zip(ct24["texts"], mask, strict=True) if kept]
@@ -400,21 +416,14 @@ def main() -> None:
         print(json.dumps(report[variant], indent=1), flush=True)
 
     print("probe_tfidf: the probe with the TF-IDF expert mixed in for English, cross-validated on the same folds")
-    lexical_out_of_fold = {c: cross_validate_lexical(c, train) for c in LEXICAL_C_GRID}
-    choices = {}
-    for c in LEXICAL_C_GRID:
-        for weight in LEXICAL_WEIGHTS:
-            mixed = (1 - weight) * out_of_fold["probe"] + weight * lexical_out_of_fold[c]
-            choices[(c, weight)] = (*best_threshold(train["labels"], mixed), mixed)
-            print(f"  C={c:<4} weight {weight}: F1 {choices[(c, weight)][1]:.4f} at {choices[(c, weight)][0]:.2f}")
-    c, weight = max(choices, key=lambda key: choices[key][1])
+    c, weight, debate_threshold, mixed_out_of_fold = choose_mix(train, out_of_fold["probe"])
     scorer = MixedScorer(scorers["probe"], Lexical(c, train["texts"], train["labels"]), weight)
     scorers["probe_tfidf"] = scorer
     report["probe_tfidf"] = measure(
         scorer,
         {"C": report["probe"]["C"], "lexical_C": c, "lexical_weight": weight},
-        choices[(c, weight)][0],
-        choices[(c, weight)][2],
+        debate_threshold,
+        mixed_out_of_fold,
         splits,
         news,
         # German and other languages are scored by the probe alone, so they keep the probe's news threshold.
