@@ -220,6 +220,18 @@ class LexicalExpert:
     weight: float
     languages: frozenset[str]
 
+    @classmethod
+    def from_arrays(cls, arrays, *, weight: float, languages: Sequence[str]) -> "LexicalExpert":
+        """The expert from an artifact's `lexical_*` arrays (see the model card)."""
+        return cls(
+            vocabulary={term: index for index, term in enumerate(arrays["lexical_vocabulary"].tolist())},
+            idf=arrays["lexical_idf"].astype(np.float64),
+            coefficients=arrays["lexical_coefficients"].astype(np.float64),
+            bias=float(arrays["lexical_bias"][0]),
+            weight=float(weight),
+            languages=frozenset(languages),
+        )
+
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         logits = np.full(len(texts), self.bias, dtype=np.float64)
         for row, text in enumerate(texts):
@@ -297,13 +309,8 @@ def load_model(name: str, weights_dir: Path = WEIGHTS_DIR) -> Model | None:
         mean, scale = arrays["mean"].astype(np.float32), arrays["scale"].astype(np.float32)
         lexical = None
         if "lexical" in metadata:
-            lexical = LexicalExpert(
-                vocabulary={term: index for index, term in enumerate(arrays["lexical_vocabulary"].tolist())},
-                idf=arrays["lexical_idf"].astype(np.float64),
-                coefficients=arrays["lexical_coefficients"].astype(np.float64),
-                bias=float(arrays["lexical_bias"][0]),
-                weight=float(metadata["lexical"]["weight"]),
-                languages=frozenset(metadata["lexical"]["languages"]),
+            lexical = LexicalExpert.from_arrays(
+                arrays, weight=metadata["lexical"]["weight"], languages=metadata["lexical"]["languages"]
             )
     return Model(name, mean, scale, layers, metadata["thresholds"], metadata, lexical)
 
