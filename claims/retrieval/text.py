@@ -2,8 +2,11 @@
 stop words dropped and stemmed with the Snowball stemmer of the text's language. Plain Python.
 
 These are the stemmers and stop word lists PostgreSQL's `german` and `english` text search configurations use, so
-the in-process index (SQLite) and PostgreSQL's full-text search agree closely on what matches. A text in another
-language, or in none we know, gets the `simple` treatment: lower-cased words, nothing stemmed or dropped.
+the in-process index (SQLite) and PostgreSQL's full-text search agree closely on what matches; links and e-mail
+addresses are taken apart as PostgreSQL's parser takes them. Where the two still differ: a host alone, without
+"www." or a path ("tagesschau.de"), is two words here and one term there, and a hyphenated word is its parts here
+and its parts and the whole there. A text in another language, or in none we know, gets the `simple` treatment:
+lower-cased words, nothing stemmed or dropped.
 """
 
 import re
@@ -19,9 +22,19 @@ GERMAN, ENGLISH, SIMPLE = "german", "english", "simple"
 CONFIGS = (GERMAN, ENGLISH, SIMPLE)
 _LANGUAGE_CONFIGS = {"de": GERMAN, "en": ENGLISH}
 _STOPWORDS = {GERMAN: frozenset(STOPWORDS_GERMAN), ENGLISH: frozenset(STOPWORDS_EN_PLUS), SIMPLE: frozenset()}
-# Numbers with their separators ("40.000", "1,2") and runs of letters and digits; hyphens and apostrophes split, as
+# A number with its separators ("40.000", "1,2") or a run of letters and digits; hyphens and apostrophes split, as
 # PostgreSQL splits "Nato-Artikel" into its parts.
 _WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
+# The same, with an e-mail address or a link (a host after "http(s)://" or "www.", or a host with a path:
+# "pic.twitter.com/x") tried first, for a text that may hold one.
+_WORD_OR_LINK = re.compile(
+    r"(?P<email>[\w.+-]+@[^\W_](?:[\w-]*\.)+[^\W\d_]{2,})"
+    r"|(?:https?://)?(?P<host>(?:(?<=://)|www\.|(?=[\w.-]+/))(?:[^\W_][\w-]*\.)+[^\W\d_]{2,}(?::\d+)?)"
+    r"(?P<path>/[^\s<>\"']*)?"
+    r"|\d+(?:[.,]\d+)+|[^\W_]+"
+)
+# What ends a sentence or a bracket, not a link.
+_LINK_END = ".,;:!?)]}»\"'"
 
 
 def config_for(language: str) -> str:
@@ -30,8 +43,28 @@ def config_for(language: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of a text as written, in order; one letter alone is not a word, a digit is."""
-    return [word for word in _WORD.findall(text) if len(word) > 1 or word.isdigit()]
+    """The words of a text as written, in order; one letter alone is not a word, a digit is.
+
+    A link is not split into words, as PostgreSQL's parser does not split it: a link to pic.twitter.com does not
+    make a text about Twitter. Like PostgreSQL's, it gives the link without its protocol, its host and its path
+    ("t.co/x1", "t.co", "/x1"), and an e-mail address is one word."""
+    if "/" not in text and "@" not in text and "www." not in text and "WWW." not in text:
+        # No link or address can be in it: the plain pattern, about twice as fast.
+        return [word for word in _WORD.findall(text) if len(word) > 1 or word.isdigit()]
+    found = []
+    for match in _WORD_OR_LINK.finditer(text):
+        host, path = match["host"], match["path"]
+        if host is None:
+            word = match[0]
+            if len(word) > 1 or word.isdigit():
+                found.append(word)
+            continue
+        path = (path or "").rstrip(_LINK_END)
+        if len(path) > 1:
+            found += [host + path, host, path]
+        else:
+            found.append(host)
+    return found
 
 
 # A Snowball stemmer object is not safe to share between threads: one per thread and configuration.
@@ -50,6 +83,9 @@ def _stemmer(config: str):
 def stem(word: str, config: str) -> str | None:
     """A word's search term under `config`, or None for a stop word."""
     lowered = word.lower()
+    if not word.isalnum() and not word[0].isdigit():
+        # A link or an address: kept as written, as PostgreSQL keeps it.
+        return lowered
     if lowered in _STOPWORDS[config]:
         return None
     stemmer = _stemmer(config)

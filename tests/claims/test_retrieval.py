@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from claims.analysis.embeddings import DIMENSION, embed_passages, embed_queries, vector_bytes
@@ -39,6 +40,50 @@ def test_english_words_are_stemmed_and_stop_words_dropped():
 
 def test_hyphenated_words_split_into_their_parts():
     assert words.terms("Nato-Artikel 5", words.GERMAN) == ["nato", "artikel", "5"]
+
+
+# Links and addresses of each kind: as PostgreSQL's parser gives them (url without the protocol, host, path; an
+# address whole), the ends of sentences and brackets left off. Compared with `to_tsvector` on PostgreSQL.
+LINKS = [
+    ("Photos: pic.twitter.com/HFzyb0s5cP", ["photo", "pic.twitter.com/hfzyb0s5cp", "pic.twitter.com", "/hfzyb0s5cp"]),
+    ("Read https://t.co/7ikCYku2h0 now", ["read", "t.co/7ikcyku2h0", "t.co", "/7ikcyku2h0"]),
+    ("Source: https://www.bund.de/a/b.html.", ["sourc", "www.bund.de/a/b.html", "www.bund.de", "/a/b.html"]),
+    ("Details (www.nato.int/cps) follow", ["detail", "www.nato.int/cps", "www.nato.int", "/cps", "follow"]),
+    ("Mehr auf www.zdf.de heute", ["mehr", "www.zdf.de", "heut"]),
+    ("See https://example.com first", ["see", "example.com", "first"]),
+    ("Write to Press.Office@Example.ORG today", ["write", "press.office@example.org", "today"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", LINKS, ids=[text for text, _ in LINKS])
+@pytest.mark.django_db
+def test_a_link_is_its_url_host_and_path_not_the_words_inside_it(text, expected):
+    config = words.GERMAN if "Mehr" in text else words.ENGLISH
+    assert words.terms(text, config) == expected
+    assert "twitter" not in words.terms(text, config)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tsvector_to_array(to_tsvector(%s::regconfig, %s))", [config, text])
+            from_postgresql = set(cursor.fetchone()[0])
+        # PostgreSQL keeps a closing bracket or full stop on a link's path; the path itself is the same.
+        assert {term.rstrip(".)") for term in from_postgresql} == set(expected)
+
+
+@pytest.mark.django_db
+def test_a_claim_with_a_link_to_twitter_does_not_match_a_document_about_twitter_on_either_database():
+    """A tweet's picture link (pic.twitter.com) says nothing about Twitter: the document about Twitter's followers
+    does not come up for it, in process as in PostgreSQL; a document citing the same link does."""
+    about_twitter = make_document(language="en", title="Twitter followers", text="Did Twitter remove followers?")
+    citing = make_document(language="en", title="Amish parade", text="The parade photo pic.twitter.com/HFzyb0s5cP")
+    make_document(language="en", title="Harbour", text="The harbour closes in January.")
+    claim = "The Amish rally for the election pic.twitter.com/HFzyb0s5cP"
+    search = searcher(DOCUMENTS)
+    search.refresh()
+    in_process = lexical.MemoryLexicalIndex(DOCUMENTS)
+    in_process.refresh(DOCUMENTS.version())
+    found = dict(search.lexical.search(claim, limit=10))
+    assert set(found) == set(dict(in_process.search(claim, limit=10))) == {citing.pk}
+    assert about_twitter.pk not in found
 
 
 def test_languages_map_to_their_configuration_and_anything_else_to_simple():
