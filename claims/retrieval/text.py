@@ -27,9 +27,13 @@ _STOPWORDS = {GERMAN: frozenset(STOPWORDS_GERMAN), ENGLISH: frozenset(STOPWORDS_
 _WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
 # The same, with an e-mail address or a link (a host after "http(s)://" or "www.", or a host with a path:
 # "pic.twitter.com/x") tried first, for a text that may hold one.
+# Every repeat that could run on is bounded by what an address allows (64 characters before the "@", 63 to a label,
+# 253 to a host), so that the pattern, tried at each position of a long run of "a.a.a..." or "a-a-a...", costs a
+# bounded amount there and a text of any length is read in linear time.
 _WORD_OR_LINK = re.compile(
-    r"(?P<email>[\w.+-]+@[^\W_](?:[\w-]*\.)+[^\W\d_]{2,})"
-    r"|(?:https?://)?(?P<host>(?:(?<=://)|www\.|(?=[\w.-]+/))(?:[^\W_][\w-]*\.)+[^\W\d_]{2,}(?::\d+)?)"
+    r"(?P<email>[\w.+-]{1,64}@[^\W_](?:[\w-]{0,62}\.){1,126}[^\W\d_]{2,63})"
+    r"|(?:https?://)?(?P<host>(?:(?<=://)|www\.|(?=[\w.-]{1,253}/))"
+    r"(?:[^\W_][\w-]{0,62}\.){1,126}[^\W\d_]{2,63}(?::\d{1,5})?)"
     r"(?P<path>/[^\s<>\"']*)?"
     r"|\d+(?:[.,]\d+)+|[^\W_]+"
 )

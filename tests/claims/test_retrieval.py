@@ -2,6 +2,7 @@
 the database, and the fused score."""
 
 import math
+import time
 
 import numpy as np
 import pytest
@@ -67,6 +68,18 @@ def test_a_link_is_its_url_host_and_path_not_the_words_inside_it(text, expected)
             from_postgresql = set(cursor.fetchone()[0])
         # PostgreSQL keeps a closing bracket or full stop on a link's path; the path itself is the same.
         assert {term.rstrip(".)") for term in from_postgresql} == set(expected)
+
+
+@pytest.mark.parametrize("run", ["ab.", "ab-", "ab+", "ab.cd/", "www.ab."])
+def test_a_long_run_of_the_characters_of_an_address_is_read_in_linear_time(run):
+    """Hostile input: a text that may hold a link ("@" and "/" in it) with a long run of what addresses are made of.
+    The link pattern is tried at each position of the run and must cost a bounded amount there: 50,000 repeats take
+    a fraction of a second (they took minutes when a repeat in the pattern was unbounded)."""
+    text = run * 50_000 + " @ /"
+    started = time.monotonic()
+    found = words.words(text)
+    assert time.monotonic() - started < 10
+    assert found and all(found)
 
 
 @pytest.mark.django_db
