@@ -9,8 +9,6 @@ configuration, and microseconds per text.
 """
 
 import argparse
-import csv
-import json
 import statistics
 import sys
 import time
@@ -19,20 +17,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from claims.retrieval import text as words  # noqa: E402
+from claims.retrieval.evaluation import read_queries, read_vclaims  # noqa: E402
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
 def texts() -> list[str]:
-    found = []
-    for task in ("ct22_claimretrieval_2a_en", "ct22_claimretrieval_2b_en"):
-        with (EVAL / task / "vclaims.jsonl").open(encoding="utf-8") as lines:
-            for line in lines:
-                row = json.loads(line)
-                found.append(f"{row.get('title') or ''} {row['vclaim']}")
-    with (EVAL / "ct22_claimretrieval_2a_en" / "queries_train.tsv").open(encoding="utf-8") as rows:
-        found += [row["text"] for row in csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE)]
-    return found
+    """Each fact-check as the lexical index reads it (title and claim), then the tweets."""
+    found = [
+        f"{verified.title} {verified.claim}"
+        for task in ("ct22_claimretrieval_2a_en", "ct22_claimretrieval_2b_en")
+        for verified in read_vclaims(EVAL / task / "vclaims.jsonl")
+    ]
+    return found + [query.text for query in read_queries(EVAL / "ct22_claimretrieval_2a_en" / "queries_train.tsv")]
 
 
 def main() -> None:
