@@ -104,8 +104,13 @@ class E5Image:
             return values.reshape(rows, -1) if rows else values
         if entry.dtype != Q4_0:
             raise ValueError(f"{name}: unknown dtype {entry.dtype}")
-        inputs = self.hidden if name == "emb.word" or not name.endswith("fo.w") else self.feed_forward
-        return dequantise(self.data[entry.offset : entry.offset + entry.count // BLOCK * BLOCK_BYTES], inputs)
+        inputs = self.feed_forward if name.endswith("fo.w") else self.hidden
+        return dequantise(self.blocks(name), inputs)
+
+    def blocks(self, name: str) -> bytes:
+        """A Q4_0 tensor's bytes as stored."""
+        entry = self.directory[name]
+        return self.data[entry.offset : entry.offset + entry.count // BLOCK * BLOCK_BYTES]
 
     def pieces_of(self, text: str) -> list[int]:
         """The engine's tokens for `text`, no start or end token: normalised, spaces as ▁, best unigram path."""

@@ -24,15 +24,14 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, f1_score
 from sklearn.model_selection import StratifiedKFold
-from sklearn.preprocessing import StandardScaler
 from torch import nn
 
 from claims.analysis.embeddings import embed_queries
 from training.checkthat import DEFAULT_EVAL_DIR, read_tsv
 from training.e5_image import BLOCK, E5Image
+from training.train_subjectivity import fit, predict
 
 MAX_TOKENS = 128  # tokens read per sentence, start and end included; few sentences are longer (the run time reads 512)
 SELF_CHECK = [
@@ -208,9 +207,9 @@ def fine_tune(encoder, top, states, labels, tests, *, epochs, rate, seed, batch_
 
 
 def probe(train: np.ndarray, labels: np.ndarray, tests: list[np.ndarray], c: float) -> list[np.ndarray]:
-    scaler = StandardScaler().fit(train)
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(scaler.transform(train), labels)
-    return [model.predict_proba(scaler.transform(test))[:, 1] for test in tests]
+    """The plain probe, fitted as `train_subjectivity` fits its models."""
+    scaler, model = fit(train, labels, c)
+    return [predict(scaler, model, test) for test in tests]
 
 
 def best_threshold(labels, probabilities, average="binary") -> tuple[float, float]:
