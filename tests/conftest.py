@@ -55,6 +55,14 @@ def static_files_without_manifest(settings):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The named users below are made with passwords in most tests, and Django's default hasher spends about half
+    a second on each on purpose. Tests check that passwords are set and checked, not how slowly they are hashed;
+    production keeps Django's default (factcheck/settings.py does not set PASSWORD_HASHERS)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_in_process():
     """Tasks run in the test's own process unless a test starts a real worker (see test_celery_worker.py)."""
     previous = celery_app.conf.task_always_eager

@@ -14,12 +14,6 @@ from tests.factories import make_article, make_claim
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The named users are made with passwords for every test here; the API never checks them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttle counts and remembered roles live in the cache; user ids repeat from test to test."""
     from django.core.cache import cache

@@ -136,12 +136,6 @@ class Case:
         )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Five people are made for each of the many tests here; none logs in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(alice, erin, cms, oscar):
     return {"alice": alice, "erin": erin, "cms": cms, "oscar": oscar, "bob": make_user("bob", "reviewer")}
