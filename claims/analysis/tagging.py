@@ -14,6 +14,11 @@ from claims.analysis.sentences import Sentence
 
 HANTA_MODELS = {"de": "morphmodel_ger.pgz", "en": "morphmodel_en.pgz"}
 
+# HanTa's analysis of one token grows faster than its length (a 200-character token takes 0.3-0.5 s, one of 3,000
+# characters nearly three minutes): a longer token, a link or a run of letters, is tagged by its first characters
+# and keeps its own text as lemma. The longest German words in use are about 65 characters.
+TAGGED_LENGTH = 64
+
 
 class WordClass(Enum):
     NAME = "name"
@@ -100,8 +105,15 @@ def _tagger(language: str) -> HanoverTagger.HanoverTagger:
 
 def tag_sentence(sentence: Sentence, language: str) -> list[TaggedToken]:
     """The sentence's tokens with their tags; German or English only."""
-    tagged = _tagger(language).tag_sent([token.text for token in sentence.tokens], taglevel=1)
+    tagged = _tagger(language).tag_sent([token.text[:TAGGED_LENGTH] for token in sentence.tokens], taglevel=1)
     return [
-        TaggedToken(token.text, lemma, tag, _word_class(tag), token.start, token.end)
+        TaggedToken(
+            token.text,
+            lemma if len(token.text) <= TAGGED_LENGTH else token.text,
+            tag,
+            _word_class(tag),
+            token.start,
+            token.end,
+        )
         for token, (_word, lemma, tag) in zip(sentence.tokens, tagged, strict=True)
     ]
