@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from playwright.sync_api import expect
 
 from claims.models import Claim, ClaimState
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def demo_passwords(db) -> dict[str, str]:
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    with override_settings(DEBUG=True):  # as `make run` loads it
+        call_command("load_demo", stdout=out)
     rows = re.findall(r"^\| (\S+) +(\S+) +(\S+) +\|$", out.getvalue(), flags=re.MULTILINE)
     return {username: password for role, username, password in rows if role != "Demo"}
 

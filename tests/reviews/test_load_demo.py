@@ -5,7 +5,8 @@ import re
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 
 from claims.models import Article, Claim, ClaimState, Source
 from reviews.management.commands.demo import Command as DemoCommand
@@ -13,6 +14,12 @@ from reviews.management.commands.load_demo import users_box
 from reviews.models import ClaimEvent
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def debug_on(settings):
+    """`make run` loads the demo with DEBUG=true."""
+    settings.DEBUG = True
 
 
 def box_users(output: str) -> list[list[str]]:
@@ -82,3 +89,32 @@ def test_the_demo_server_prints_the_box_after_its_start_up_lines(monkeypatch):
     text = out.getvalue()
     assert text.index("Starting development server at http://127.0.0.1:8000/") < text.index("Demo users")
     assert text.rstrip().endswith("+")
+
+
+def test_with_debug_off_the_demo_is_refused_and_nothing_is_stored(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert (Article.objects.count(), Source.objects.count(), get_user_model().objects.count()) == (0, 0, 0)
+
+
+def test_with_debug_off_force_loads_the_demo(settings):
+    settings.DEBUG = False
+    call_command("load_demo", "--force", stdout=io.StringIO())
+    assert Article.objects.exists() and get_user_model().objects.filter(username="erin").exists()
+
+
+def test_an_account_the_demo_did_not_make_keeps_its_password_and_roles():
+    erin = get_user_model().objects.create_user("erin", email="erin@newsroom.example", password="real-secret")
+    erin.is_staff = True
+    erin.save()
+    erin.groups.add(Group.objects.get(name="admin"))
+
+    with pytest.raises(CommandError, match="named erin exist and were not made by the demo"):
+        call_command("load_demo", stdout=io.StringIO())
+
+    erin = get_user_model().objects.get(username="erin")
+    assert erin.check_password("real-secret") and erin.is_staff
+    assert list(erin.groups.values_list("name", flat=True)) == ["admin"]
+    assert not Article.objects.exists()
+    assert get_user_model().objects.count() == 1

@@ -2,9 +2,10 @@ import json
 import secrets
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import claims
@@ -22,6 +23,12 @@ DEMO_USERS = [
     ("adam", "admin"),
     ("cms", "api-client"),
 ]
+# What marks a user as the demo's own: the demo resets only these, never an account of the same name it did not make.
+DEMO_EMAIL_DOMAIN = "demo.invalid"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
 
 
 def users_box(passwords: dict[str, str]) -> str:
@@ -39,11 +46,34 @@ class Command(BaseCommand):
         "the review (in review, awaiting approval, approved, under correction) and print the users' passwords."
     )
 
-    def handle(self, *args, **options):
-        self.stdout.write(self.load())
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="load the demo although DEBUG is off (a staging server, say)"
+        )
 
-    def load(self) -> str:
-        """Load everything; returns the box of demo users (the caller decides when to print it)."""
+    def handle(self, *args, **options):
+        self.stdout.write(self.load(force=options["force"]))
+
+    def load(self, force: bool = False) -> str:
+        """Load everything; returns the box of demo users (the caller decides when to print it). Refuses, before
+        anything is stored, where DEBUG is off (unless forced) and where a demo user's name is already taken by an
+        account the demo did not make."""
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off, so this looks like a production database: the demo would add invented articles and "
+                "publish an invented fact-check. Run it with DEBUG=true (as `make run` does), or pass --force."
+            )
+        taken = (
+            get_user_model()
+            .objects.filter(username__in=[username for username, _role in DEMO_USERS])
+            .exclude(email__in=[demo_email(username) for username, _role in DEMO_USERS])
+            .values_list("username", flat=True)
+        )
+        if taken:
+            raise CommandError(
+                f"Users named {', '.join(sorted(taken))} exist and were not made by the demo (their e-mail address "
+                f"is not <name>@{DEMO_EMAIL_DOMAIN}); the demo leaves them alone. Use another database."
+            )
         registry = import_registry(data=json.loads((DEMO_DIR / "registry.json").read_text("utf-8")))
         self.stdout.write(f"Registry: {registry.sources} sources, {registry.documents} documents")
         for path in sorted(DEMO_DIR.glob("*.txt")):
@@ -59,7 +89,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _ensure_user(self, username: str, role: str, password: str) -> None:
-        user, _created = get_user_model().objects.get_or_create(username=username)
+        user, _created = get_user_model().objects.get_or_create(username=username, email=demo_email(username))
         user.set_password(password)
         user.is_staff = role == "admin"
         user.save()
