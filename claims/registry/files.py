@@ -178,6 +178,8 @@ def _read_json(text: str) -> RegistryFile:
         raise UnusableFile(
             f"line {exc.lineno} is not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})."
         ) from None
+    except RecursionError:
+        raise UnusableFile("the file is not a registry: its JSON is nested too deeply to read.") from None
     if not isinstance(data, dict) or not ({"sources", "documents"} & data.keys()):
         raise UnusableFile("a JSON registry is an object with a `sources` list and a `documents` list.")
     registry = RegistryFile(format="json")
@@ -206,6 +208,8 @@ def _read_jsonl(text: str) -> RegistryFile:
         except json.JSONDecodeError as exc:
             reason = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
             raise UnusableFile(f"line {line_number} is not valid JSON ({reason}).") from None
+        except RecursionError:
+            raise UnusableFile(f"line {line_number} is not a row: its JSON is nested too deeply to read.") from None
         number += 1
         where = f"row {number} (line {line_number})"
         if not isinstance(row, dict):

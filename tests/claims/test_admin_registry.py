@@ -213,6 +213,14 @@ def test_the_import_page_shows_a_file_it_cannot_use_on_the_form(admin_client):
     assert not Source.objects.exists()
 
 
+def test_the_import_page_shows_json_nested_too_deeply_on_the_form(admin_client):
+    upload = SimpleUploadedFile("registry.json", b'{"sources": ' + b"[" * 5000 + b"]" * 5000 + b"}")
+    response = admin_client.post(reverse("admin:claims_source_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "nested too deeply to read" in str(response.context["form"].errors)
+    assert not Source.objects.exists()
+
+
 def test_the_source_list_links_to_the_import_page(admin_client):
     response = admin_client.get(SOURCES)
     assert reverse("admin:claims_source_import").encode() in response.content

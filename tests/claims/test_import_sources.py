@@ -164,6 +164,8 @@ def test_a_csv_file_has_a_type_column_pipe_separated_aliases_and_multi_line_text
         ("registry.json", "[]", "a JSON registry is an object with a `sources` list and a `documents` list"),
         ("registry.json", '{"sources": {"key": "a"}}', "`sources` must be a list"),
         ("registry.jsonl", '{"type": "source", "key": "a", "name": "A"}\n{"type": \n', "line 2 is not valid JSON"),
+        ("registry.json", '{"sources": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply to read"),
+        ("registry.jsonl", '{"type": "source", "key": "a", "name": "A"}\n' + "[" * 5000 + "]" * 5000, "line 2 is not"),
         ("registry.csv", "key,name\na,A\n", "line 1, the header, must name a `type` column"),
         ("registry.csv", 'type,key,name\nsource,a,"A\n', "line 2 is not valid CSV"),
     ],

@@ -159,6 +159,14 @@ def test_bad_json_on_a_line_stops_the_run_before_anything_is_stored(tmp_path):
     assert not Article.objects.exists()
 
 
+def test_a_line_nested_deeper_than_json_can_be_read_stops_the_run_naming_the_line(tmp_path):
+    path = tmp_path / "articles.jsonl"
+    path.write_text(json.dumps({"text": GOOD_TEXT}) + "\n" + '{"text": ' + "[" * 5000 + "]" * 5000 + "}\n", "utf-8")
+    _output, message = run_bulk_rejecting(path, returncode=2)
+    assert "line 2 is not an article: its JSON is nested too deeply to read." in message
+    assert not Article.objects.exists()
+
+
 def test_a_line_that_is_not_utf8_stops_the_run_naming_the_line(tmp_path):
     path = tmp_path / "articles.csv"
     path.write_bytes(b"text\n" + OTHER_TEXT.replace("\n", " ").encode() + b"\n" + "Größe".encode("latin-1") + b"\n")

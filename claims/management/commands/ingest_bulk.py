@@ -158,6 +158,8 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
         except json.JSONDecodeError as exc:
             reason = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
             raise BadFile(f"line {line_number} is not valid JSON ({reason}).") from None
+        except RecursionError:
+            raise BadFile(f"line {line_number} is not an article: its JSON is nested too deeply to read.") from None
         number += 1
         if isinstance(data, dict):
             yield Row(number=number, line=line_number, data=data)
