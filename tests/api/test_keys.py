@@ -5,8 +5,9 @@ import hashlib
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from api import services
@@ -83,6 +84,30 @@ def test_the_command_without_a_user_makes_an_api_client_user(db):
     user = ApiKey.objects.get().user
     assert user.username == "api-browser-plugin" and not user.has_usable_password()
     assert user.groups.filter(name="api-client").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--name", ""], "--name must be 1 to 100 characters, not 0"),
+        (["--name", "   "], "--name must be 1 to 100 characters, not 0"),
+        (["--name", "K" * 101], "--name must be 1 to 100 characters, not 101"),
+        (["--name", "!!!"], "has no letter or digit to name the key's own user; pass --user"),
+        (["--name", "CMS", "--expires-days", "0"], "--expires-days must be 1 to 3650 days, not 0"),
+        (["--name", "CMS", "--expires-days", "3651"], "--expires-days must be 1 to 3650 days, not 3651"),
+        (["--name", "CMS", "--expires-days", "99999999999"], "--expires-days must be 1 to 3650 days"),
+    ],
+)
+def test_the_command_refuses_a_name_or_a_validity_it_cannot_store(db, arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("create_api_key", "--scope", "read", *arguments, stdout=io.StringIO())
+    assert not ApiKey.objects.exists()
+    assert not get_user_model().objects.filter(username__startswith="api-").exists()
+
+
+def test_a_name_without_letters_is_fine_for_a_key_acting_as_a_user(cms):
+    call_command("create_api_key", "--name", "!!!", "--scope", "read", "--user", "cms", stdout=io.StringIO())
+    assert ApiKey.objects.get().name == "!!!"
 
 
 def test_the_admin_shows_a_new_key_once_and_stores_its_hash(client, cms):

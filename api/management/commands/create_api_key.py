@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from api import services
-from api.models import Scope
+from api.models import ApiKey, Scope
+
+LONGEST_VALIDITY_DAYS = 3650
 
 
 class Command(BaseCommand):
@@ -28,6 +30,14 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, name, scope, user=None, expires_days=None, **options):
+        name = name.strip()
+        longest_name = ApiKey._meta.get_field("name").max_length
+        if not name or len(name) > longest_name:
+            raise CommandError(f"--name must be 1 to {longest_name} characters, not {len(name)}.")
+        if not user and not slugify(name):
+            raise CommandError(f"--name {name!r} has no letter or digit to name the key's own user; pass --user.")
+        if expires_days is not None and not 0 < expires_days <= LONGEST_VALIDITY_DAYS:
+            raise CommandError(f"--expires-days must be 1 to {LONGEST_VALIDITY_DAYS} days, not {expires_days}.")
         users = get_user_model().objects
         if user:
             acting = users.filter(username=user).first()
@@ -40,8 +50,6 @@ class Command(BaseCommand):
                 acting.set_unusable_password()
                 acting.save()
                 acting.groups.add(Group.objects.get(name="api-client"))
-        if expires_days is not None and expires_days <= 0:
-            raise CommandError("--expires-days must be a positive number of days.")
         expires_at = timezone.now() + datetime.timedelta(days=expires_days) if expires_days else None
         issued = services.issue_api_key(name=name, scope=scope, user=acting, expires_at=expires_at)
         self.stdout.write(
