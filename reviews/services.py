@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import CORRECTABLE_FIELDS, Claim, ClaimState, Proposal, ProposalStatus, Speaker, SpeakerKind
+from claims.registry.rows import HTTP_URL
 from claims.services.proposals import request_proposals
 from reviews import workflow
 from reviews.models import ClaimEvent, Comment, EventKind, Evidence
@@ -317,9 +317,6 @@ def bulk(*, claim_ids: list[int], write: Callable[[int], object]) -> BulkReport:
     return report
 
 
-URL_VALIDATOR = URLValidator(schemes=["http", "https"])
-
-
 @transaction.atomic
 def add_evidence(*, claim_id: int, actor, url: str, note: str = "") -> Evidence:
     """Evidence a reviewer found: a web address and what it shows. Not on an approved claim: what its verdict rests
@@ -327,7 +324,7 @@ def add_evidence(*, claim_id: int, actor, url: str, note: str = "") -> Evidence:
     claim = _permitted_claim(claim_id, actor, "add_evidence", lock=True)
     url = url.strip()
     try:
-        URL_VALIDATOR(url)
+        HTTP_URL(url)
     except ValidationError:
         raise Invalid({"url": [_("Enter a web address starting with http:// or https://.")]}) from None
     if len(url) > 2000:

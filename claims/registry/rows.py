@@ -10,6 +10,7 @@ here as in the forms and the ingest service.
 import datetime
 import json
 import re
+import unicodedata
 from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,19 @@ from claims.registry.files import ALIAS_SEPARATOR
 
 SOURCE_FIELDS = ("name", "kind", "domain", "language", "aliases", "reliability", "reliability_note", "active", "notes")
 DOCUMENT_FIELDS = ("url", "title", "text", "language", "published_on")
-HTTP_URL = URLValidator(schemes=["http", "https"])
+
+
+class HttpUrlValidator(URLValidator):
+    """Django's http(s) URL rule, which lets control characters through in a path ("/\x01a"): here they are
+    refused, as no address typed, pasted or exported by a browser holds one."""
+
+    def __call__(self, value):
+        if isinstance(value, str) and any(unicodedata.category(character) == "Cc" for character in value):
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+        super().__call__(value)
+
+
+HTTP_URL = HttpUrlValidator(schemes=["http", "https"])
 # Django's slug: letters, digits, hyphens and underscores.
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")

@@ -64,6 +64,7 @@ def test_a_url_that_must_not_be_fetched_is_a_400(reviewer_key, web):  # noqa: F8
         ({"text": "a", "html": "<p>b</p>"}, "html"),
         ({"text": ""}, "text"),
         ({"text": "x", "url": "ftp://x"}, "url"),
+        ({"text": "Ein Satz.", "url": "https://example.org/\u0001a"}, "url"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(reviewer_key, body, field):

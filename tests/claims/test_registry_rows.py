@@ -38,3 +38,17 @@ def test_a_key_that_is_no_slug_is_refused(key):
 
 def test_the_key_of_a_row_is_named_even_when_the_row_is_not_an_object():
     assert (row_key({"key": " a "}), row_key({"key": 7}), row_key(["a"])) == ("a", "", "")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org/\x01a", "https://example.org/a\x7f", "https://example.org/\x1b[31m", "https://e\x85.org/"],
+)
+def test_a_document_url_with_a_control_character_is_refused(url):
+    with pytest.raises(RowError, match="is not an http\\(s\\) URL"):
+        clean_document({"key": "d", "source": "s", "title": "T", "text": "x", "url": url})
+
+
+def test_a_document_url_with_letters_of_any_script_is_kept():
+    url = "https://de.wikipedia.org/wiki/Stra\u00dfe_\u0639"
+    assert clean_document({"key": "d", "source": "s", "title": "T", "text": "x", "url": url})[1]["url"] == url

@@ -121,7 +121,15 @@ def test_the_size_limit_applies_to_html_too(settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "ftp://example.org/a", "not a url", "https://e.org/" + "a" * 2000]
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://example.org/a",
+        "not a url",
+        "https://e.org/" + "a" * 2000,
+        "https://example.org/\x01a",
+        "https://example.org/a\x7f",
+    ],
 )
 def test_an_origin_that_is_not_an_http_url_is_refused_and_nothing_is_stored(url):
     with pytest.raises(ValidationError) as error:

@@ -220,10 +220,11 @@ def test_evidence_is_added_by_url_with_a_note(client, alice):
     assert ClaimEvent.objects.get(claim=claim).kind == EventKind.EVIDENCE_ADDED
 
 
-def test_evidence_with_a_bad_address_shows_the_error_on_the_form(client, alice):
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://example.org/\x01a"])
+def test_evidence_with_a_bad_address_shows_the_error_on_the_form(client, alice, url):
     claim = make_claim()
     client.force_login(alice)
-    response = client.post(reverse("reviews:add-evidence", args=[claim.pk]), {"url": "javascript:alert(1)"})
+    response = client.post(reverse("reviews:add-evidence", args=[claim.pk]), {"url": url})
     assert response.status_code == 400
     assert "Enter a web address starting with http:// or https://." in response.content.decode()
     assert not Evidence.objects.exists()
