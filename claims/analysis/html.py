@@ -16,9 +16,9 @@ from claims.analysis.documents import InputError, ParsedText, check_text, clean_
 logger = logging.getLogger(__name__)
 
 # The rule every way in uses to tell HTML from plain text (a file's name aside): the content begins, after an
-# optional byte-order mark and white space, with a tag, a doctype or a comment. Plain text starting with "<3" or
-# "< 5 %" is still text.
-HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|!--|[a-z][a-z0-9]*[\s/>])", re.IGNORECASE)
+# optional byte-order mark and white space, with a tag, a doctype, a comment or the XML declaration of an XHTML page.
+# Plain text starting with "<3" or "< 5 %" is still text.
+HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|!--|\?xml\s|[a-z][a-z0-9]*[\s/>])", re.IGNORECASE)
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
 
 # Where an HTML page declares its character set when the server does not: `<meta charset=...>` or the older
@@ -46,7 +46,7 @@ BOILERPLATE_XPATHS = [
 
 
 def looks_like_html(content: str | bytes, filename: str = "") -> bool:
-    """Whether input is HTML: a file named .html, .htm or .xhtml, or content that starts with a tag."""
+    """Whether input is HTML: a file named .html, .htm or .xhtml, or content that starts with a tag (`HTML_START`)."""
     if filename.lower().endswith(HTML_EXTENSIONS):
         return True
     head = content[:1024]
