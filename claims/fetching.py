@@ -334,7 +334,7 @@ def _read(response, *, max_bytes: int, deadline: float, timeout: float) -> bytes
     """The body, read in chunks until its end, the size limit or the deadline, whichever comes first."""
     too_large = f"The page is larger than the limit of {max_bytes:,} bytes."
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(too_large)
     chunks, size = [], 0
     while True:

@@ -22,6 +22,17 @@ from claims.models import Article, Claim, ClaimState, ClaimStatus, Verdict, stat
 
 # The text search configurations a claim is searched in on PostgreSQL: its words stemmed as German and as English.
 SEARCH_CONFIGS = ("german", "english")
+# The largest id a row can have: the primary keys are 64-bit signed integers on both databases.
+LARGEST_ID = 2**63 - 1
+
+
+def row_id(value) -> int | None:
+    """`value` as a row id when it is one a row could have (ASCII digits, at most LARGEST_ID), else None: "²" passes
+    str.isdigit, and a larger number overflows the database's integer."""
+    value = str(value)
+    if value.isascii() and value.isdigit() and int(value) <= LARGEST_ID:
+        return int(value)
+    return None
 
 
 def search_claims(queryset, text: str):
@@ -223,8 +234,11 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(published_at(value, article="article__"))
 
     def filter_speaker(self, queryset, name, value):
-        if value.isdigit():
-            return queryset.filter(speaker_id=int(value))
+        """A speaker's id (ASCII digits; one past the largest id the column holds matches nothing) or part of a
+        name ("²" is a name's part, not a number)."""
+        if value.isascii() and value.isdigit():
+            speaker_id = row_id(value)
+            return queryset.filter(speaker_id=speaker_id) if speaker_id is not None else queryset.none()
         return queryset.filter(speaker__name__icontains=value)
 
     def filter_dismissed(self, queryset, name, value):

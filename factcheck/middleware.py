@@ -102,7 +102,7 @@ def request_too_large(request, exception=None):
     """The 413 page: what was sent (the request's Content-Length) and the limit."""
     length = request.META.get("CONTENT_LENGTH", "")
     context = {
-        "size": number_format(int(length), force_grouping=True) if length.isdigit() else "",
+        "size": number_format(int(length), force_grouping=True) if length.isascii() and length.isdigit() else "",
         "limit": number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, force_grouping=True),
     }
     return render(request, "413.html", context, status=413)

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from claims.filters import row_id
 from claims.models import SpeakerKind, Verdict
 from reviews import selectors, workflow
 
@@ -118,4 +119,4 @@ class BulkForm(forms.Form):
         self.fields["assignee"].queryset = selectors.reviewers()
         # Any claim id may be sent; the service reports the ones that do not exist.
         data = self.data.getlist("claims") if hasattr(self.data, "getlist") else []
-        self.fields["claims"].choices = [(value, value) for value in data if str(value).isdigit()]
+        self.fields["claims"].choices = [(value, value) for value in data if row_id(value) is not None]

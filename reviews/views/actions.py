@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from claims.filters import row_id
 from claims.models import Claim, Proposal
 from reviews import forms, selectors, services, workflow
 from reviews.forms import TransitionForm
@@ -69,10 +70,8 @@ class ClaimAssign(ClaimWrite):
         if username and assignee is None:
             messages.error(request, _("%(user)s is not a reviewer.") % {"user": username})
             return redirect(self.back())
-        version = request.POST.get("version", "")
-        services.assign(
-            claim_id=pk, assignee=assignee, actor=request.user, version=int(version) if version.isdigit() else None
-        )
+        version = row_id(request.POST.get("version", ""))
+        services.assign(claim_id=pk, assignee=assignee, actor=request.user, version=version)
         messages.success(request, _("Assigned to %(user)s.") % {"user": assignee or _("nobody")})
         return redirect(self.back())
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from claims.filters import row_id
 from claims.forms import IngestForm, OversizedFormHandler
 from claims.models import Article, ClaimStatus, WorkStatus
 from claims.services.extraction import retry_extraction
@@ -141,7 +142,7 @@ class Merge(ArticleWrite):
     def post(self, request, article_pk):
         article = get_object_or_404(Article, pk=article_pk)
         # Only this article's claims: the page names the article, the service checks they share one.
-        asked = [int(value) for value in request.POST.getlist("claims") if value.isdigit()]
+        asked = [claim_id for value in request.POST.getlist("claims") if (claim_id := row_id(value)) is not None]
         ids = list(article.claims.filter(pk__in=asked).values_list("pk", flat=True))
         form = forms.MergeForm(request.POST, claim_ids=ids)
         if not form.is_valid():

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from claims.filters import ClaimFilter
-from claims.models import Claim, ClaimState, Verdict
+from claims.models import Claim, ClaimState, Speaker, Verdict
 from tests.factories import make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +86,14 @@ def test_yes_and_no_filter_as_they_say(claims):
     assert filtered("checkworthy=1") == filtered("checkworthy=TRUE") == [first.pk]
     assert filtered("checkworthy=false") == filtered("checkworthy=0") == [second.pk]
     assert filtered("dismissed=false") == filtered("dismissed=0") == filtered("")
+
+
+def test_speaker_by_id_or_by_part_of_a_name_and_ids_past_the_largest_match_nothing(claims):
+    first = claims[0]
+    first.speaker = Speaker.objects.create(name="Petra Klein²")
+    first.save()
+    assert filtered(f"speaker={first.speaker_id}") == [first.pk]
+    assert filtered("speaker=klein") == [first.pk]
+    assert filtered("speaker=%C2%B2") == [first.pk]  # "²" is a digit to str.isdigit, and part of this name
+    assert filtered("speaker=9223372036854775807") == []
+    assert filtered("speaker=99999999999999999999999") == []

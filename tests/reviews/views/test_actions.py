@@ -141,6 +141,16 @@ def test_an_incomplete_transition_form_is_a_message_not_an_error_page(client, al
     assert response.status_code == 302 and "incomplete" in messages_of(response)[0]
 
 
+@pytest.mark.parametrize("version", ["\u00b2", "99999999999999999999", "x"])
+def test_an_assignment_with_a_version_that_is_no_number_is_made_without_the_check(client, alice, erin, version):
+    claim = claim_in(ClaimState.UNVERIFIED)
+    client.force_login(erin)
+    response = client.post(reverse("reviews:claim-assign", args=[claim.pk]), {"assignee": "alice", "version": version})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.assignee == alice
+
+
 def test_an_editor_assigns_a_claim_on_its_page_and_a_reviewer_may_not(client, alice, erin):
     claim = claim_in(ClaimState.UNVERIFIED)
     client.force_login(alice)

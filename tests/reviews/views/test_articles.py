@@ -74,6 +74,16 @@ def test_claims_of_another_article_are_not_merged_through_this_one(client, alice
     assert not Claim.objects.filter(dismissed_at__isnull=False).exists()
 
 
+@pytest.mark.parametrize("bad", ["99999999999999999999", "\u00b2", "-1"])
+def test_a_claim_id_no_row_could_have_is_ignored_in_a_merge(client, alice, bad):
+    article = make_article(text="Erster Satz. Zweiter Satz.")
+    first = make_claim(article, start=0, end=12)
+    client.force_login(alice)
+    response = client.post(reverse("reviews:merge", args=[article.pk]), {"claims": [first.pk, bad], "reason": "x"})
+    assert messages_of(response) == ["Choose two or more claims to merge."]
+    assert not Claim.objects.filter(dismissed_at__isnull=False).exists()
+
+
 def test_an_api_client_may_not_add_dismiss_or_merge(client, cms):
     article = make_article(text="Erster Satz. Zweiter Satz.")
     first = make_claim(article, start=0, end=12)

@@ -165,6 +165,17 @@ def test_bulk_assign_is_for_editors(client, alice, erin):
     assert messages_of(response)[0].startswith("Assign: done for 2 claims")
 
 
+@pytest.mark.parametrize("bad", ["99999999999999999999", "\u00b2"])
+def test_a_bulk_id_no_row_could_have_is_a_message_and_nothing_changes(client, alice, bad):
+    claim = claim_in(ClaimState.UNVERIFIED)
+    client.force_login(alice)
+    response = client.post(reverse("reviews:bulk"), {"action": "take", "claims": [claim.pk, bad]})
+    assert response.status_code == 302
+    assert messages_of(response) == [f"Select a valid choice. {bad} is not one of the available choices."]
+    claim.refresh_from_db()
+    assert claim.assignee is None
+
+
 def test_bulk_without_a_selection_says_so(client, alice):
     client.force_login(alice)
     response = client.post(reverse("reviews:bulk"), {"action": "take"})
