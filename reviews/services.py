@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from claims.analysis.documents import visible_or_empty
 from claims.models import CORRECTABLE_FIELDS, Claim, ClaimState, Proposal, ProposalStatus, Speaker, SpeakerKind
 from claims.registry.rows import HTTP_URL
 from claims.services.proposals import request_proposals
@@ -205,7 +206,7 @@ NAME_LENGTH = 300
 
 
 def _one_line(value: str) -> str:
-    return " ".join(value.split())
+    return " ".join(visible_or_empty(value).split())
 
 
 @transaction.atomic
@@ -235,7 +236,7 @@ def correct_attribution(
     problems: dict[str, list[str]] = {}
     if speaker_kind and speaker_kind not in SpeakerKind.values:
         problems["speaker_kind"] = [_("Choose a person or an organisation.")]
-    elif speaker_kind and not (speaker or "").strip():
+    elif speaker_kind and not _one_line(speaker or ""):
         problems["speaker_kind"] = [_("Give the speaker's name with the kind.")]
     name = None if speaker is None else _one_line(speaker)
     outlet = None if cited_outlet is None else _one_line(cited_outlet)
@@ -339,7 +340,7 @@ def add_evidence(*, claim_id: int, actor, url: str, note: str = "") -> Evidence:
 @transaction.atomic
 def add_comment(*, claim_id: int, actor, text: str) -> Comment:
     claim = _permitted_claim(claim_id, actor, "comment")
-    text = text.strip()
+    text = visible_or_empty(text)
     if not text:
         raise Invalid({"text": [_("Write a comment.")]})
     comment = Comment.objects.create(claim=claim, author=actor, text=text)
@@ -352,7 +353,7 @@ def add_comment(*, claim_id: int, actor, text: str) -> Comment:
 def dismiss(*, claim_id: int, actor, reason: str, version: int | None = None) -> Claim:
     """Take a sentence out of the queues as not a claim, with the reason; its record stays."""
     claim = _permitted_claim(claim_id, actor, "dismiss")
-    reason = reason.strip()
+    reason = visible_or_empty(reason)
     if not reason:
         raise GuardFailed({"note": [_("Give a reason.")]})
     updated = Claim.objects.filter(
@@ -386,7 +387,7 @@ def unlink_duplicate(*, claim_id: int, actor, reason: str, version: int | None =
     claim = _permitted_claim(claim_id, actor, "unlink_duplicate")
     if claim.duplicate_of_id is None:
         raise GuardFailed({"action": [_("This claim is not linked to an earlier one.")]})
-    reason = reason.strip()
+    reason = visible_or_empty(reason)
     if not reason:
         raise GuardFailed({"note": [_("Give a reason.")]})
     earlier = claim.duplicate_of_id

@@ -18,6 +18,7 @@ from enum import Enum
 
 from django.utils.translation import gettext_lazy as _
 
+from claims.analysis.documents import visible_or_empty
 from claims.models import ClaimState, Verdict
 from reviews.refusals import GuardFailed, NotPermitted, Refusal, WrongState
 
@@ -242,7 +243,7 @@ def check(situation: Situation, request: Request) -> Outcome:
         raise GuardFailed({"action": [_("Unknown action “%(action)s”.") % {"action": request.action}]})
     permit(situation, transition.rule)
     problems: dict[str, list[str]] = {}
-    note = request.note.strip()
+    note = visible_or_empty(request.note)
     if transition.needs_reason and not note:
         problems.setdefault("note", []).append(_("Give a reason."))
     if transition.needs_verdict:

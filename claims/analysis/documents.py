@@ -91,6 +91,12 @@ def has_visible_text(text: str) -> bool:
     return any(not unicodedata.category(character).startswith(("Z", "C")) for character in text)
 
 
+def visible_or_empty(text: str) -> str:
+    """`text` without the white space around it, or "" when nothing in it is visible: a reason, a rationale or a
+    name of zero-width spaces is none."""
+    return text.strip() if has_visible_text(text) else ""
+
+
 def parse_plain_text(raw: str) -> ParsedText:
     """Normalise the text and read its headline and date from the first line.
 

@@ -6,6 +6,7 @@ import pytest
 from claims.models import Claim, ClaimState, Proposal, ProposalMethod, ProposalStatus, Speaker, SpeakerKind, Verdict
 from reviews import services, workflow
 from reviews.models import ClaimEvent, EventKind, Evidence
+from reviews.published import default_claim_reviewed
 from reviews.refusals import Invalid, NotPermitted
 from tests.conftest import make_user
 from tests.factories import make_claim, make_document
@@ -143,6 +144,36 @@ def test_an_empty_speaker_or_outlet_clears_it_and_counts_as_a_correction(alice):
     assert claim.corrected_fields == ["speaker", "cited_outlet"]
     assert ClaimEvent.objects.get().data["new"] == {"speaker": None, "cited_outlet": ""}
     assert Speaker.objects.filter(name="Der Senator").exists()
+
+
+def test_a_speaker_or_outlet_of_invisible_characters_clears_it_and_no_speaker_is_made(alice):
+    claim = make_claim(speaker=Speaker.objects.create(name="Der Senator"), cited_outlet="Bild")
+    services.correct_attribution(claim_id=claim.pk, actor=alice, speaker="\u200b", cited_outlet="\u200e\u200b")
+    claim.refresh_from_db()
+    assert claim.speaker is None and claim.cited_outlet == ""
+    assert list(Speaker.objects.values_list("name", flat=True)) == ["Der Senator"]
+
+
+def test_a_comment_of_invisible_characters_is_refused(alice):
+    claim = make_claim()
+    with pytest.raises(Invalid, match="Write a comment"):
+        services.add_comment(claim_id=claim.pk, actor=alice, text="\u200b \u2060")
+    assert not claim.comments.exists()
+
+
+def test_a_published_wording_of_invisible_characters_falls_back_to_the_claim(alice, erin):
+    claim = make_claim(state=ClaimState.IN_REVIEW, assignee=alice)
+    services.add_evidence(claim_id=claim.pk, actor=alice, url="https://example.org/quelle")
+    services.transition(
+        claim_id=claim.pk,
+        action="propose",
+        actor=alice,
+        verdict=Verdict.FALSE,
+        note="Die Zahl ist falsch.",
+        claim_reviewed="\u200b",
+    )
+    claim.refresh_from_db()
+    assert claim.claim_reviewed == default_claim_reviewed(claim) != ""
 
 
 def test_fields_left_out_stay_and_only_the_changed_ones_are_recorded(alice):

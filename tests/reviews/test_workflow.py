@@ -87,11 +87,24 @@ def test_unverifiable_needs_a_rationale_but_no_evidence():
     assert outcome.transition.target == ClaimState.VERDICT_PROPOSED
 
 
+# White space and invisible characters alone: no reason, no rationale.
+BLANK_NOTES = [" ", "\u200b\u200b", "\u200e\ufeff\n", "\u2060 \u00a0"]
+
+
+@pytest.mark.parametrize("note", BLANK_NOTES)
+def test_a_verdict_with_a_rationale_of_invisible_characters_has_none(note):
+    no_evidence = situation(ClaimState.IN_REVIEW, REVIEWER_PERMS, evidence_count=0)
+    with pytest.raises(GuardFailed) as refused:
+        workflow.check(no_evidence, Request("propose", verdict=Verdict.UNVERIFIABLE, note=note))
+    assert refused.value.messages == {"note": ["A verdict needs a rationale."]}
+
+
+@pytest.mark.parametrize("note", BLANK_NOTES)
 @pytest.mark.parametrize("action", ["send_back", "reopen"])
-def test_sending_back_and_reopening_need_a_reason(action):
+def test_sending_back_and_reopening_need_a_reason(action, note):
     state, permissions, _needs = CASES[action]
     with pytest.raises(GuardFailed) as refused:
-        workflow.check(situation(state, permissions), Request(action=action, note=" "))
+        workflow.check(situation(state, permissions), Request(action=action, note=note))
     assert set(refused.value.messages) == {"note"}
 
 
