@@ -11,12 +11,16 @@ ran or whose worker died. The claims tasks are idempotent, so one sent twice cos
 sent twice may be POSTed twice, so receivers de-duplicate by its id.
 
 Tasks run in process when `CELERY_TASK_ALWAYS_EAGER` is set (no broker configured, and the tests): sending goes
-through the registered task's `apply_async`, which honours that setting, where `app.send_task` would not.
+through the registered task's `apply_async`, which honours that setting, where `app.send_task` would not. With
+`TASKS_IN_THREAD` as well (the demo server), they run on one background thread of the process, in the order sent,
+so that the request that stored the work returns before the work is done.
 """
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from django.db import transaction
+from django.conf import settings
+from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
 from factcheck.celery import app
@@ -32,12 +36,35 @@ def task(name: str):
     return app.tasks[name]
 
 
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tasks")
+_last_sent: Future | None = None
+
+
+def _run_in_thread(registered, args) -> None:
+    close_old_connections()
+    try:
+        registered.apply(args=args)
+    finally:
+        # The thread's own connection: closed after each task, as a worker's would be.
+        connections.close_all()
+
+
+def wait_for_background_tasks(timeout: float | None = None) -> None:
+    """Return once every task sent to the background thread so far, and every task those sent, has run."""
+    while _last_sent is not None and not _last_sent.done():
+        _last_sent.result(timeout=timeout)
+
+
 def send(name: str, *args, mark=None) -> bool:
     """Send the task `name` with `args` now; on success stamp the time on `mark`, a (queryset, field name) pair,
     e.g. the article's `queued_at`. False when the broker could not be reached: the work waits for a sweep."""
+    global _last_sent
     registered = task(name)
     try:
-        registered.apply_async(args=args)
+        if settings.TASKS_IN_THREAD and app.conf.task_always_eager:
+            _last_sent = _background.submit(_run_in_thread, registered, args)
+        else:
+            registered.apply_async(args=args)
     except Exception:
         # Any failure to publish (connection refused, timeout, DNS) leaves the stored row for the sweeper.
         logger.warning("could not queue %s%r; the sweeper will send it again", name, args, exc_info=True)

@@ -299,6 +299,10 @@ SEARCH_MAX_CHARACTERS = env_int("SEARCH_MAX_CHARACTERS", 500)
 # Celery. Without a broker the tasks run in process (eagerly, right after the transaction that enqueued them
 # commits), so the embedded default needs no Redis. With CELERY_BROKER_URL set, a real worker runs them.
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+# Without a broker, where the in-process tasks run: in the request that sent them (the default: a command such as
+# `ingest` prints what they did), or with TASKS_IN_THREAD on one background thread of the web process, one task
+# after another, so that a page returns at once and shows the work's progress (`manage.py demo` turns it on).
+TASKS_IN_THREAD = CELERY_TASK_ALWAYS_EAGER and env_bool("TASKS_IN_THREAD", False)
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://localhost/"
 # A failing task records its failure on the row it works on; the web request that enqueued it must not fail.
 CELERY_TASK_EAGER_PROPAGATES = False

@@ -1,5 +1,6 @@
 import os
 
+from django.conf import settings
 from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 from django.core.management import call_command
 
@@ -20,6 +21,11 @@ class Command(RunserverCommand):
         if os.environ.get("RUN_MAIN") != "true":
             call_command("migrate", interactive=False, verbosity=0)
             os.environ[BOX_VARIABLE] = LoadDemo(stdout=self.stdout, stderr=self.stderr).load()
+        # The demo was loaded with its tasks run on the spot; what the desk sends from now on runs on a background
+        # thread, so a page returns at once and shows the work's progress. The environment carries this to the
+        # autoreloader's child process, which reads the settings afresh.
+        os.environ["TASKS_IN_THREAD"] = "true"
+        settings.TASKS_IN_THREAD = settings.CELERY_TASK_ALWAYS_EAGER
         super().handle(*args, **options)
 
     def on_bind(self, server_port):
