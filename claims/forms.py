@@ -68,6 +68,13 @@ class OversizedFormHandler(FileUploadHandler):
         return None
 
 
+class HttpUrlField(forms.URLField):
+    """A URL field with the ingest service's rule in place of Django's (http(s) only, no control characters), so
+    that an ftp:// address is a form error, not a refusal after sending, and a bad address is told once."""
+
+    default_validators = [HTTP_URL]
+
+
 class IngestForm(forms.Form):
     """An article pasted as text or HTML, uploaded as a file, or fetched from its URL. Validation of the content
     itself is the ingest service's, so the form, the admin, the API and the command refuse the same things with the
@@ -92,12 +99,10 @@ class IngestForm(forms.Form):
         required=False,
         help_text=_("A UTF-8 text file, or a web page: a file named .html or .htm, or one that starts with a tag."),
     )
-    url = forms.URLField(
+    url = HttpUrlField(
         label=_("URL"),
         required=False,
         assume_scheme="https",
-        # http(s) only, the ingest service's rule: an ftp:// address is a form error, not a refusal after sending.
-        validators=[HTTP_URL],
         max_length=2000,
         help_text=_(
             "Given alone, the page at this address is fetched and its article stored. "

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from claims.filters import row_id
 from claims.models import SpeakerKind, Verdict
 from reviews import selectors, workflow
+from reviews.services import NOTE_LENGTH
 
 
 class TransitionForm(forms.Form):
@@ -17,7 +18,9 @@ class TransitionForm(forms.Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"), choices=[("", "—"), *Verdict.choices], required=False, widget=forms.RadioSelect
     )
-    note = forms.CharField(label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Rationale"), required=False, max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     # With the verdict: the claim in the words the fact-check publishes (blank: the wording the page offered). Its
     # length is the service's to check, so that a refusal shows beside the field with what was sent.
     claim_reviewed = forms.CharField(
@@ -27,11 +30,13 @@ class TransitionForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     url = forms.CharField(label=_("Address (URL)"), max_length=2000, widget=forms.URLInput)
-    note = forms.CharField(label=_("What it shows"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("What it shows"), required=False, max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Comment"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AttributionForm(forms.Form):

@@ -170,6 +170,8 @@ def transition(
 
 # The longest "claim as reviewed": a sentence or two, as ClaimReview's claimReviewed shows it.
 CLAIM_REVIEWED_LENGTH = 2000
+# A rationale, reason, comment or evidence note: the web forms and the API take at most this many characters.
+NOTE_LENGTH = 20_000
 
 
 def _claim_reviewed(claim: Claim, given: str | None) -> str:

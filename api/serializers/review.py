@@ -11,6 +11,7 @@ from claims.models import (
     Verdict,
 )
 from reviews.models import Comment
+from reviews.services import NOTE_LENGTH
 from reviews.workflow import TRANSITIONS
 
 
@@ -20,7 +21,9 @@ class TransitionSerializer(serializers.Serializer):
         required=False, min_value=0, help_text="The claim's version you saw; if it changed since, 409 and no change."
     )
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False, default="")
-    note = TextField(required=False, default="", allow_blank=True, max_length=20_000, help_text="Rationale or reason.")
+    note = TextField(
+        required=False, default="", allow_blank=True, max_length=NOTE_LENGTH, help_text="Rationale or reason."
+    )
     claim_reviewed = TextField(
         required=False,
         allow_blank=True,
@@ -85,13 +88,13 @@ class UnlinkSerializer(serializers.Serializer):
 
 class EvidenceCreateSerializer(serializers.Serializer):
     url = TextField(max_length=2000, help_text="http(s) address of what the reviewer found.")
-    note = TextField(required=False, default="", allow_blank=True, max_length=20_000)
+    note = TextField(required=False, default="", allow_blank=True, max_length=NOTE_LENGTH)
 
 
 class CommentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     author = serializers.SerializerMethodField()
-    text = TextField(max_length=20_000)
+    text = TextField(max_length=NOTE_LENGTH)
     created_at = serializers.DateTimeField(read_only=True)
 
     @extend_schema_field(serializers.CharField(allow_null=True))

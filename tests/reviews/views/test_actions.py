@@ -249,6 +249,16 @@ def test_a_comment_is_added_and_an_empty_one_refused(client, alice):
     assert Comment.objects.count() == 1
 
 
+def test_a_comment_or_evidence_note_longer_than_the_api_takes_is_refused_on_the_form(client, alice):
+    claim = make_claim()
+    client.force_login(alice)
+    long = "x" * 20_001
+    assert client.post(reverse("reviews:add-comment", args=[claim.pk]), {"text": long}).status_code == 400
+    evidence = {"url": "https://example.org/quelle", "note": long}
+    assert client.post(reverse("reviews:add-evidence", args=[claim.pk]), evidence).status_code == 400
+    assert not Comment.objects.exists() and not Evidence.objects.exists()
+
+
 def test_an_outsider_may_not_comment(client, oscar):
     claim = make_claim()
     client.force_login(oscar)
