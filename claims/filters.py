@@ -15,6 +15,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from claims.canonical import canonical_url
@@ -145,6 +146,18 @@ def validate_assignee_outside_review(value: str) -> None:
         raise ValidationError(_("Filtering by a reviewer's name needs review scope."), code="review_only")
 
 
+class TranslatedOrderingFilter(django_filters.OrderingFilter):
+    """django-filter builds the sort choices once, when the filter set is defined, in the language active then:
+    built from lazy labels here, they are shown in the reader's language."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            choices += [(param, label), (f"-{param}", format_lazy(_("{label} (descending)"), label=label))]
+        return choices
+
+
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ClaimStatus.choices, method="filter_status")
     state = django_filters.MultipleChoiceFilter(label=_("state"), choices=ClaimState.choices)
@@ -178,7 +191,7 @@ class ClaimFilter(django_filters.FilterSet):
     )
     dismissed = StrictBooleanFilter(label=_("dismissed"), method="filter_dismissed")
     q = django_filters.CharFilter(label=_("search"), method="filter_q", validators=[validate_search])
-    ordering = django_filters.OrderingFilter(
+    ordering = TranslatedOrderingFilter(
         label=_("order"),
         fields=(
             ("created_at", "created"),
@@ -187,6 +200,13 @@ class ClaimFilter(django_filters.FilterSet):
             ("state", "state"),
             ("article__published_on", "published"),
         ),
+        field_labels={
+            "created_at": _("Created"),
+            "updated_at": _("Updated"),
+            "checkworthiness": _("Check-worthiness"),
+            "state": _("State"),
+            "article__published_on": _("Published"),
+        },
     )
 
     class Meta:
