@@ -7,6 +7,7 @@ repeat what an earlier, stronger reason of the same list already says is left ou
 """
 
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimState, Verdict
@@ -63,7 +64,8 @@ def _words(pairs) -> str:
 def _details(item: dict) -> dict:
     details = {key: value for key, value in item.items() if key != "code"}
     if "similarity" in details:
-        details["similarity"] = f"{float(details['similarity']):.2f}"
+        # In the reader's notation, as the page shows the score beside it: 0.83, 0,83.
+        details["similarity"] = number_format(float(details["similarity"]), 2, use_l10n=True)
     if "verdict" in details:
         verdict = details["verdict"]
         details["verdict"] = Verdict(verdict).label if verdict in Verdict.values else _("no verdict")

@@ -64,7 +64,7 @@ def test_reasons_are_rendered_in_the_readers_language():
         german = render(reasons)
     assert german == (
         "die Behauptung wird „US-Sender CNN“ zugeschrieben (CNN); gemeinsame Wörter: 'Beistandsklausel' (clause), "
-        "'Nato'; semantische Ähnlichkeit 0.86; schon geprüft (Falsch, freigegeben)"
+        "'Nato'; semantische Ähnlichkeit 0,86; schon geprüft (Falsch, freigegeben)"
     )
 
 
