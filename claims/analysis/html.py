@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 # Plain text starting with "<3" or "< 5 %" is still text.
 HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|!--|\?xml\s|[a-z][a-z0-9]*[\s/>])", re.IGNORECASE)
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
+BODY_TAG = re.compile(r"<(?:body|html)[\s>]", re.IGNORECASE)
 
 # Where an HTML page declares its character set when the server does not: `<meta charset=...>` or the older
 # `<meta http-equiv="Content-Type" content="text/html; charset=...">`, within the first bytes of the page.
@@ -110,6 +111,10 @@ def parse_html(raw: str | bytes, *, encoding: str | None = None) -> ParsedText:
         raise InputError("The article is empty.")
     # lxml drops a document with NUL or lone surrogates silently; say what is wrong with it instead.
     check_text(markup)
+    if not BODY_TAG.search(markup):
+        # A fragment (one paragraph, as a CMS or a paste sends it): trafilatura finds no tree to read in a lone
+        # element, so it is read as the body of a page.
+        markup = f"<html><body>{markup}</body></html>"
     try:
         document = trafilatura.bare_extraction(
             markup,

@@ -134,3 +134,17 @@ def test_bytes_that_cannot_be_read_are_refused_with_the_reason(data, encoding, m
 )
 def test_html_is_told_from_plain_text_by_file_name_or_a_leading_tag(content, filename, expected):
     assert looks_like_html(content, filename) is expected
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "<p>The minister said on Monday that 34 hospitals had closed.</p>",
+        "<div>Der Minister sagte am Montag, 34 Kliniken hätten geschlossen.</div>",
+        "<article><h1>Kliniken</h1><p>Der Minister sagte am Montag, 34 Kliniken hätten geschlossen.</p></article>",
+    ],
+)
+def test_a_fragment_without_a_page_around_it_is_read_as_the_body_of_one(fragment):
+    parsed = parse_html(fragment)
+    assert "34" in parsed.text and ("hospitals" in parsed.text or "Kliniken" in parsed.text)
+    assert "<" not in parsed.text

@@ -458,8 +458,11 @@ def test_a_title_or_author_with_control_characters_is_cleaned():
 
 
 def test_markup_that_breaks_the_html_parser_is_a_clear_error():
-    """lxml's drop_tree() raised AssertionError inside trafilatura for this page (its <svg> root), a 500."""
+    """lxml's drop_tree() raised AssertionError inside trafilatura for this page (its <svg> root), a 500. (Without
+    the body tag the fragment would be read as a page's body, which has no such root.)"""
     with pytest.raises(InputError, match="could not be read"):
+        parse_html("<svg><p><p><body>")
+    with pytest.raises(InputError, match="No article text was found"):
         parse_html("<svg><p><p>")
 
 
