@@ -65,9 +65,10 @@ def send(name: str, *args, mark=None) -> bool:
             _last_sent = _background.submit(_run_in_thread, registered, args)
         else:
             registered.apply_async(args=args)
-    except Exception:
-        # Any failure to publish (connection refused, timeout, DNS) leaves the stored row for the sweeper.
-        logger.warning("could not queue %s%r; the sweeper will send it again", name, args, exc_info=True)
+    except Exception as exc:
+        # Any failure to publish (connection refused, timeout, DNS) leaves the stored row for the sweeper. One line
+        # with the reason: a command's reader and the log need no traceback for a broker that is down.
+        logger.warning("could not queue %s%r (%s); the sweeper will send it again", name, args, exc)
         return False
     if mark is not None:
         queryset, field = mark

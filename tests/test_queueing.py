@@ -30,6 +30,15 @@ def test_an_article_stored_while_the_broker_is_down_is_kept_and_shown_as_delayed
 
 
 @committed
+def test_a_send_that_fails_is_logged_on_one_line_with_its_reason(broker_down, caplog):
+    ingest(content="Meldung\n\nDer Rat sagte am Montag, 42 Schulen öffnen.")
+    (record,) = [r for r in caplog.records if r.name == "factcheck.queueing"]
+    assert record.levelname == "WARNING" and record.exc_info is None
+    assert "could not queue claims.extract_article" in record.getMessage()
+    assert "the sweeper will send it again" in record.getMessage()
+
+
+@committed
 def test_an_article_stored_while_the_queue_works_is_not_delayed():
     result = ingest(content="Meldung\n\nDer Rat sagte am Montag, 41 Schulen öffnen.")
     article = Article.objects.get(pk=result.article.pk)

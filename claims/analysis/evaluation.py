@@ -1,11 +1,32 @@
 """Comparing the extraction with a fact-checker's sentence-by-sentence annotation (the samples' `*.gold.jsonl`)."""
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from claims.analysis.pipeline import ArticleAnalysis, SentenceAnalysis
 
 GOLD_FIELDS = ("speaker", "cited_source", "direct_quote", "check_worthy")
+
+
+def read_gold(text: str, fields: Sequence[str] = ("text", *GOLD_FIELDS)) -> list[dict]:
+    """The annotation's lines, one JSON object a line, each with `fields`; ValueError naming the line otherwise.
+    An annotation without a line is an error too: every figure over it would read 0."""
+    gold = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            raise ValueError(f"line {number} of the annotation is not valid JSON") from None
+        missing = [field for field in fields if not isinstance(row, dict) or field not in row]
+        if missing:
+            raise ValueError(f"line {number} of the annotation lacks {', '.join(missing)}")
+        gold.append(row)
+    if not gold:
+        raise ValueError("the annotation has no line")
+    return gold
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,18 @@ def test_gold_mode_prints_per_field_accuracy_on_the_sample():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("gold_text", "message"),
+    [('{"text": "Ein Satz."}\n', "line 1 of the annotation lacks speaker"), ("\n", "the annotation has no line")],
+)
+def test_gold_of_the_wrong_shape_is_a_command_error_naming_the_line(tmp_path, gold_text, message):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(gold_text, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        evaluate("--gold", str(gold), "--article", str(SAMPLE_ARTICLE))
+
+
+@pytest.mark.django_db
 def test_gold_mode_needs_the_article():
     with pytest.raises(CommandError, match="--gold needs --article"):
         evaluate("--gold", str(SAMPLE_GOLD))

@@ -43,8 +43,33 @@ def test_recall_at_3_is_printed_and_the_database_is_left_as_it_was():
 def test_a_registry_without_gold_is_refused(tmp_path):
     registry = tmp_path / "registry.json"
     registry.write_text('{"sources": []}', encoding="utf-8")
-    with pytest.raises(CommandError, match="no 'gold' list"):
+    with pytest.raises(CommandError, match="with a 'gold' list"):
         call_command(
             "evaluate_proposals", "--registry", str(registry), "--gold", str(SAMPLE_GOLD),
+            "--article", str(SAMPLE_ARTICLE), stdout=io.StringIO(),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("registry_text", "gold_text", "message"),
+    [
+        ("[]", None, "is not a registry JSON object with a 'gold' list"),
+        ('{"gold": [{"sentence": 99, "sources": [], "documents": []}]}', None, "names no sentence 0-13"),
+        (None, '{"speaker": "x"}\n', "line 1 of the annotation lacks text"),
+        (None, "", "the annotation has no line"),
+        (None, "[" * 5000 + "]" * 5000, "line 1 of the annotation is not valid JSON"),
+    ],
+)
+def test_input_of_the_wrong_shape_is_a_command_error_naming_it(tmp_path, registry_text, gold_text, message):
+    registry, gold = SAMPLE_REGISTRY, SAMPLE_GOLD
+    if registry_text is not None:
+        registry = tmp_path / "registry.json"
+        registry.write_text(registry_text, encoding="utf-8")
+    if gold_text is not None:
+        gold = tmp_path / "gold.jsonl"
+        gold.write_text(gold_text, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "evaluate_proposals", "--registry", str(registry), "--gold", str(gold),
             "--article", str(SAMPLE_ARTICLE), stdout=io.StringIO(),
         )  # fmt: skip

@@ -5,7 +5,6 @@ The sentences go through the same embedding and scoring calls, with the same thr
 """
 
 import csv
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +16,7 @@ from claims.analysis import corpora, scoring, speakers
 from claims.analysis.attribution import QUOTE_MARKS, analyse_speakers
 from claims.analysis.documents import decode, parse_plain_text
 from claims.analysis.embeddings import embed_queries
-from claims.analysis.evaluation import GOLD_FIELDS, compare_with_gold
+from claims.analysis.evaluation import GOLD_FIELDS, compare_with_gold, read_gold
 from claims.analysis.language import detect_language
 from claims.analysis.names import NameKind, NameMention, find_names, name_key
 from claims.analysis.pipeline import analyse_article
@@ -115,7 +114,7 @@ class Command(BaseCommand):
 
     def evaluate_gold(self, gold_path: Path, article_path: Path) -> dict[str, float]:
         try:
-            gold = [json.loads(line) for line in gold_path.read_text("utf-8").splitlines() if line.strip()]
+            gold = read_gold(gold_path.read_text("utf-8"))
             parsed = parse_plain_text(decode(article_path.read_bytes()))
         except (OSError, ValueError) as exc:
             raise CommandError(f"Cannot read the gold file or the article: {exc}") from None

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from claims.analysis.evaluation import read_gold
 from claims.models import Claim
 from claims.retrieval.evaluation import generic_document, reciprocal_rank
 from claims.services import extraction, registry
@@ -37,13 +38,20 @@ class Command(BaseCommand):
     def handle(self, *args, registry, gold, article, **options):
         try:
             registry_data = json.loads(registry.read_text("utf-8"))
-            gold_lines = [json.loads(line) for line in gold.read_text("utf-8").splitlines() if line.strip()]
+            gold_lines = read_gold(gold.read_text("utf-8"), fields=("text",))
             content = article.read_bytes()
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise CommandError(f"Cannot read the input: {exc}") from None
-        expected = registry_data.get("gold") or []
-        if not expected:
-            raise CommandError(f"{registry} has no 'gold' list.")
+        expected = registry_data.get("gold") if isinstance(registry_data, dict) else None
+        if not expected or not isinstance(expected, list):
+            raise CommandError(f"{registry} is not a registry JSON object with a 'gold' list.")
+        for entry in expected:
+            sentence = entry.get("sentence") if isinstance(entry, dict) else None
+            if not isinstance(sentence, int) or not 0 <= sentence < len(gold_lines):
+                raise CommandError(
+                    f"{registry}: the gold entry {json.dumps(entry)[:80]} names no sentence 0-{len(gold_lines) - 1} "
+                    f"of {gold}."
+                )
         with transaction.atomic():
             ranked = self._propose(registry_data, content)
             transaction.set_rollback(True)
