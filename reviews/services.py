@@ -332,6 +332,9 @@ def add_evidence(*, claim_id: int, actor, url: str, note: str = "") -> Evidence:
         raise Invalid({"url": [_("Enter a web address starting with http:// or https://.")]}) from None
     if len(url) > 2000:
         raise Invalid({"url": [_("The address is longer than 2,000 characters.")]})
+    # The claim is locked: a form sent twice finds the first one's row here.
+    if claim.evidence.filter(url=url).exists():
+        raise Invalid({"url": [_("This address is already evidence for this claim.")]})
     evidence = Evidence.objects.create(claim=claim, url=url, note=note.strip(), added_by=actor)
     request_snapshot(evidence=evidence)
     Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())

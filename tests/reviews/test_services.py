@@ -321,3 +321,15 @@ def test_a_claim_added_by_hand_is_touched_from_the_start(alice):
     article = make_claim().article
     claim = services.add_claim(article_id=article.pk, start=0, end=3, actor=alice)
     assert claim.touched_at is not None and not Claim.objects.untouched().filter(pk=claim.pk).exists()
+
+
+def test_an_address_already_evidence_for_the_claim_is_refused_and_recorded_once(alice):
+    claim = make_claim(state=ClaimState.IN_REVIEW, assignee=alice)
+    services.add_evidence(claim_id=claim.pk, actor=alice, url="https://example.org/quelle", note="Tabelle 3")
+    with pytest.raises(Invalid, match="already evidence"):
+        services.add_evidence(claim_id=claim.pk, actor=alice, url=" https://example.org/quelle ", note="Tabelle 3")
+    assert claim.evidence.count() == 1
+    assert ClaimEvent.objects.filter(claim=claim, kind=EventKind.EVIDENCE_ADDED).count() == 1
+    other = make_claim()
+    services.add_evidence(claim_id=other.pk, actor=alice, url="https://example.org/quelle")
+    assert other.evidence.count() == 1
