@@ -248,7 +248,20 @@ def test_the_allow_list_stores_hosts_as_the_fetcher_compares_them(typed, stored)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("typed", ["https://intranet.example", "intranet.example:8080", "intranet.example/path", ""])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "https://intranet.example",
+        "intranet.example:8080",
+        "intranet.example/path",
+        "",
+        "*",
+        "*.example.org",
+        "intra_net.example",
+        "-intranet.example",
+        "intranet..example",
+    ],
+)
 def test_the_allow_list_takes_hosts_only(typed):
     with pytest.raises(ValidationError):
         FetchAllowedHost(host=typed).full_clean()
