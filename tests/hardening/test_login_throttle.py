@@ -97,3 +97,11 @@ def test_the_lockout_page_says_how_long_the_lock_lasts_in_the_readers_language(c
         HTTP_ACCEPT_LANGUAGE="de",
     )
     assert german.status_code == 429 and "15 Minuten" in german.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_username_the_form_cannot_take_is_told_beside_the_field(client):
+    response = client.post(reverse("login"), {"username": "ali\x00ce", "password": "x"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_username_error"' in html and "Null characters are not allowed." in html
