@@ -14,6 +14,14 @@ from somajo import SoMaJo
 SENTENCE_END = ".!?…:;\"'“”»«)"
 LINE = re.compile(r"[^\n]+")
 SOMAJO_MODELS = {"de": "de_CMC", "en": "en_PTB"}
+# SoMaJo reads "Bezirk 4. Die Sprecherin" as an ordinal ("4.") inside one sentence. An ordinal comes before a noun or
+# an adjective ("am 4. Mai", "die 3. Liga"), never before an article or a personal or demonstrative pronoun: there the
+# number ended the sentence.
+GERMAN_NUMBER_WITH_PERIOD = re.compile(r"\d+\.")
+GERMAN_SENTENCE_STARTS = frozenset(
+    "Der Die Das Den Dem Des Ein Eine Einen Einem Einer Ich Du Er Sie Es Wir Ihr Man "
+    "Dies Diese Dieser Dieses Diesen Diesem Jene Jener Jenes".split()
+)
 
 
 @dataclass(frozen=True)
@@ -65,9 +73,25 @@ def split_sentences(text: str, language: str = "de") -> list[Sentence]:
         ]
         if not tokenised:
             continue
+        if language == "de":
+            tokenised = [part for tokens in tokenised for part in _split_after_numbers(tokens)]
         headline = len(tokenised) == 1 and text[tokenised[0][-1].end - 1] not in SENTENCE_END
         sentences.extend(
             Sentence(tokens[0].start, tokens[-1].end, text[tokens[0].start : tokens[-1].end], headline, tokens=tokens)
             for tokens in tokenised
         )
     return sentences
+
+
+def _split_after_numbers(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
+    """A German sentence cut after each number with a period that follows a word and comes before an article or a
+    pronoun (`GERMAN_SENTENCE_STARTS`). A number after punctuation or at the start is a list's or a heading's
+    ("Beschlüsse: 1. Der Rat ...", "Art. 12. Die ...") and stays with what follows."""
+    parts, start = [], 0
+    for index in range(1, len(tokens) - 1):
+        number, before, after = tokens[index].text, tokens[index - 1].text, tokens[index + 1].text
+        if GERMAN_NUMBER_WITH_PERIOD.fullmatch(number) and before[-1].isalnum() and after in GERMAN_SENTENCE_STARTS:
+            parts.append(tokens[start : index + 1])
+            start = index + 1
+    parts.append(tokens[start:])
+    return parts
