@@ -43,6 +43,14 @@ def test_a_missing_file_is_a_command_error():
         run_ingest("/nonexistent/article.txt")
 
 
+@pytest.mark.parametrize("command", ["ingest", "ingest_bulk", "import_sources"])
+def test_a_directory_or_a_device_is_named_as_what_it_is(tmp_path, command):
+    with pytest.raises(CommandError, match="is a directory, not a file"):
+        call_command(command, str(tmp_path), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="is not a regular file"):
+        call_command(command, "/dev/null", stdout=io.StringIO())
+
+
 def test_an_empty_file_is_a_command_error_and_nothing_is_stored(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from claims.management.files import require_file
 from claims.registry import files as registry_files
 from claims.services.registry import import_registry
 
@@ -30,8 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}", returncode=FILE_UNUSABLE)
+        require_file(path, returncode=FILE_UNUSABLE)
         try:
             registry = registry_files.read_registry(path.read_bytes(), format=registry_files.format_of(path.name))
             # tqdm writes to the stream itself (Django's wrapper would end each redraw with a new line); on a stream

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.analysis.html import looks_like_html
+from claims.management.files import require_file
 from claims.models.articles import InputFormat
 from claims.services.ingest import ingest
 
@@ -52,8 +53,7 @@ class Command(BaseCommand):
         if source == "-":
             return sys.stdin.buffer.read()
         path = Path(source)
-        if not path.is_file():
-            raise CommandError(f"No such file: {source}")
+        require_file(path)
         try:
             return path.read_bytes()
         except OSError as exc:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims.analysis.documents import unstorable
+from claims.management.files import require_file
 from claims.models.articles import InputFormat
 from claims.services.ingest import IngestResult, ingest
 
@@ -112,8 +113,7 @@ class Command(BaseCommand):
         raise BadRow("The row has no `text`, `html` or `url`.")
 
     def _rows(self, path: Path) -> Callable[[], Iterator[Row]]:
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}", returncode=FILE_UNUSABLE)
+        require_file(path, returncode=FILE_UNUSABLE)
         suffix = path.suffix.lower()
         if suffix in (".jsonl", ".ndjson"):
             return lambda: _jsonl_rows(path)
