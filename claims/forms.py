@@ -131,7 +131,9 @@ class IngestForm(forms.Form):
         has_text, has_file = bool(data.get("text", "").strip()), bool(data.get("file"))
         if has_text and has_file:
             raise forms.ValidationError(_("Paste the article or choose a file, not both."))
-        if not (has_text or has_file or data.get("url") or self.has_error("url")):
+        # A field refused for its own reason (a NUL byte, an empty or oversized file) has said what is wrong.
+        refused = any(self.has_error(name) for name in ("text", "file", "url"))
+        if not (has_text or has_file or data.get("url") or refused):
             raise forms.ValidationError(_("Paste the article, choose a file or give the URL of its page."))
         return data
 
