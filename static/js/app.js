@@ -1,5 +1,5 @@
-// The web app's small enhancements: keyboard shortcuts, select-all, copying a saved filter link, and showing the
-// message of a refused htmx request. Every page works without this file.
+// The web app's small enhancements: keyboard shortcuts, select-all, copying a saved filter link, showing the
+// message of a refused htmx request, and a slow form sent once. Every page works without this file.
 (function () {
   "use strict";
 
@@ -175,5 +175,30 @@
         button.click();
       }
     }
+  });
+
+  // A form that takes a while (an article fetched or stored): sent once, and the button says it is working.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-busy]") || event.defaultPrevented) return;
+    var button = form.querySelector("button[type=submit]");
+    if (!button) return;
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "true";
+    button.textContent = form.dataset.busy;
+    button.setAttribute("aria-busy", "true");
+    button.disabled = true;
+  });
+  // Back to a page the browser kept: its form can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+      var button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = false;
+    });
   });
 })();
