@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).parent / "screenshots"))
@@ -83,3 +84,13 @@ class Screenshots:
 @pytest.fixture
 def shoot(request):
     return Screenshots(request.node.name)
+
+
+def log_in(page, live_server, username: str, password: str | None = None) -> None:
+    """Log in on the login page as `username` (with the named users' password unless `password` is given) and wait
+    until the header names them."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or f"{username}-password")
+    page.click("button[type=submit]:has-text('Log in')")
+    expect(page.locator("header .muted", has_text=username)).to_be_visible()

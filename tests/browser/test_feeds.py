@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from claims import tasks
 from claims.models import Feed, FeedStatus
+from tests.browser.conftest import log_in
 from tests.claims.conftest import allowed_web, web  # noqa: F401 (fixtures)
 from tests.claims.test_feeds import serve_rss
 from tests.conftest import make_user
@@ -24,11 +25,7 @@ def test_an_admin_registers_a_feed_and_its_items_appear_on_the_article_list(
     make_source(name="Tagesblatt", domain="tagesblatt.example")
     feed_url = serve_rss(allowed_web)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "adam")
-    page.fill("#id_password", "adam-password")
-    page.click("button[type=submit]:has-text('Log in')")
-    expect(page.locator("header .muted", has_text="adam")).to_be_visible()
+    log_in(page, live_server, "adam")
 
     page.goto(f"{live_server.url}/admin/claims/feed/add/")
     page.select_option("#id_source", label="Tagesblatt")

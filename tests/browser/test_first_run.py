@@ -10,6 +10,7 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from claims.models import Claim, ClaimState
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -21,14 +22,6 @@ def demo_passwords(db) -> dict[str, str]:
         call_command("load_demo", stdout=out)
     rows = re.findall(r"^\| (\S+) +(\S+) +(\S+) +\|$", out.getvalue(), flags=re.MULTILINE)
     return {username: password for role, username, password in rows if role != "Demo"}
-
-
-def log_in(page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]:has-text('Log in')")
-    expect(page.locator("header .muted", has_text=username)).to_be_visible()
 
 
 def test_the_editor_finds_a_verdict_awaiting_approval_and_every_state(page, live_server, demo_passwords, shoot):

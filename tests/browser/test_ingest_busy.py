@@ -4,9 +4,9 @@ says it is working until the next page comes."""
 import json
 
 import pytest
-from playwright.sync_api import expect
 
 from claims.models import Article
+from tests.browser.conftest import log_in
 from tests.claims.conftest import ARTICLE_HTML, allowed_web, web  # noqa: F401 (fixtures)
 from tests.conftest import make_user
 
@@ -32,11 +32,7 @@ def test_the_ingest_button_says_it_is_working_and_a_second_submit_sends_nothing(
     shoot,
 ):
     make_user("alice", "reviewer")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "alice-password")
-    page.click("button[type=submit]:has-text('Log in')")
-    expect(page.locator("header .muted", has_text="alice")).to_be_visible()
+    log_in(page, live_server, "alice")
 
     # A page that takes two seconds to come, as a slow news site's would.
     url = allowed_web.add("/langsam", ARTICLE_HTML, delay=2)

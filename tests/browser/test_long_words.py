@@ -6,6 +6,7 @@ import pytest
 from claims.models import ClaimState, Verdict
 from reviews import services
 from reviews.models import Evidence
+from tests.browser.conftest import log_in
 from tests.conftest import make_user
 from tests.factories import make_claim
 
@@ -22,10 +23,7 @@ def test_a_long_unbroken_note_wraps_on_the_claim_page(page, live_server, shoot):
     alice = make_user("alice", "reviewer")
     claim = make_claim(state=ClaimState.IN_REVIEW, assignee=alice)
     Evidence.objects.create(claim=claim, url="https://example.org/" + "a" * 500, note=UNBROKEN, added_by=alice)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "alice-password")
-    page.click("button[type=submit]:has-text('Log in')")
+    log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/claims/{claim.pk}/")
     assert page.get_by_text(UNBROKEN).first.is_visible()
     shoot(page, "long-unbroken-note")

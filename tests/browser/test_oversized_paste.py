@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.models import Article
+from tests.browser.conftest import log_in
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -15,11 +16,7 @@ REPEAT = 200_000
 
 def test_an_oversized_paste_is_a_form_error_with_its_real_size(page, live_server, shoot):
     make_user("alice", "reviewer")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "alice-password")
-    page.click("button[type=submit]:has-text('Log in')")
-    expect(page.locator("header .muted", has_text="alice")).to_be_visible()
+    log_in(page, live_server, "alice")
 
     page.goto(f"{live_server.url}/articles/new/")
     # As a paste would put it there: typing five megabytes would take minutes.

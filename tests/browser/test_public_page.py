@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from claims.models import Article, Speaker, SpeakerKind
 from reviews import services
+from tests.browser.conftest import log_in
 from tests.conftest import PROJECT, make_user
 from tests.factories import make_article, make_claim
 
@@ -73,10 +74,7 @@ def test_a_reader_opens_a_published_fact_check_and_its_claimreview(browser, page
     )
 
     # The reviewer proposes the verdict on the claim page; the wording offered is the sentence without its speaker.
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "alice-password")
-    page.click("button[type=submit]:has-text('Log in')")
+    log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/claims/{claim.pk}/")
     wording = page.locator("#claim-reviewed-propose")
     expect(wording).to_have_value(WORDING)
