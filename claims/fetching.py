@@ -17,6 +17,7 @@ read in chunks and reading stops past it), and a content type of HTML or plain t
 
 import email.message
 import ipaddress
+import re
 import socket
 import time
 from collections.abc import Collection
@@ -88,6 +89,15 @@ class Target:
     def host_header(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return host if self.port == DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
+
+
+# A label of a host name after IDNA, as normalise_host gives it (an IPv4 address is four such labels).
+HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def is_host_name(host: str) -> bool:
+    """Whether `host` (lower case, ASCII) is one host name: labels of letters, digits and hyphens between dots."""
+    return len(host) <= 253 and all(HOST_LABEL.fullmatch(label) for label in host.split("."))
 
 
 def normalise_host(host: str) -> str:

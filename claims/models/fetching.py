@@ -1,11 +1,10 @@
 import ipaddress
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from claims.fetching import normalise_host
+from claims.fetching import is_host_name, normalise_host
 
 
 class FetchAllowedHostQuerySet(models.QuerySet):
@@ -39,17 +38,14 @@ class FetchAllowedHost(models.Model):
     def clean(self):
         # Stored the way the fetcher compares it, so "Intranet.Example." and "intranet.example" are one host.
         self.host = normalise_host(self.host)
-        has_port = ":" in self.host and not _is_ipv6(self.host)
+        ipv6 = _is_ipv6(self.host)
+        has_port = ":" in self.host and not ipv6
         if not self.host or has_port or any(char in self.host for char in "/?#@ "):
             raise ValidationError({"host": _("Enter a host name or IP address only, without scheme, port or path.")})
-        if not _is_ipv6(self.host) and not all(HOST_LABEL.fullmatch(label) for label in self.host.split(".")):
+        if not ipv6 and not is_host_name(self.host):
             # The fetcher compares hosts as they are: "*.example.org" would match no page, so it is not stored.
             message = _("Enter one host: letters, digits and hyphens between dots; no wildcards.")
             raise ValidationError({"host": message})
-
-
-# A label of a host name after IDNA: what normalise_host stores (an IPv4 address is four such labels).
-HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 
 
 def _is_ipv6(host: str) -> bool:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from claims.analysis.documents import unstorable
+from claims.fetching import is_host_name
 from claims.registry.files import ALIAS_SEPARATOR
 
 SOURCE_FIELDS = ("name", "kind", "domain", "language", "aliases", "reliability", "reliability_note", "active", "notes")
@@ -36,7 +37,6 @@ class HttpUrlValidator(URLValidator):
 HTTP_URL = HttpUrlValidator(schemes=["http", "https"])
 # Django's slug: letters, digits, hyphens and underscores.
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -94,7 +94,7 @@ def _language(row: dict) -> str:
 
 def _domain(row: dict) -> str:
     domain = _text(row, "domain").lower().removesuffix(".")
-    if domain and (len(domain) > 253 or not all(HOST_LABEL.fullmatch(label) for label in domain.split("."))):
+    if domain and not is_host_name(domain):
         raise RowError(f"`domain` {domain[:100]!r} must be a host name such as example.org, without scheme or path.")
     return domain
 
